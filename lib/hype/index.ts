@@ -1,0 +1,36 @@
+/**
+ * Public API of the HYPE science core: pure, deterministic, seeded. No React, Next, Prisma,
+ * DOM or environment access in here; the server and the results page import from this file.
+ */
+export { PROTOCOLS, LABELS, type Protocol, type Label } from "./types";
+export { ScheduleError, ScoringInputError, type ScheduleErrorCode, type RowIssue } from "./errors";
+export { createRng, seedFrom, randomIndex, randomUnit, shuffled, type Seed, type RandomGenerator } from "./random";
+
+export { framesForMs, framesToMs, msToFrames, framesAtLeastMs, framesAtMostMs } from "./frames";
+export {
+  HYPE_TIME_STAIRCASE,
+  hypeFrameLockedParams,
+  frameLockedParams,
+  staircaseParamsSchema,
+  stepRuleOf,
+  type StaircaseParams,
+  type MsStaircaseParams,
+  type FrameStaircaseParams,
+  type StepRule,
+} from "./staircase-params";
+export { convergencePoint, probabilityOfStepDown } from "./convergence";
+export {
+  createStaircase,
+  addResponse,
+  currentExposure,
+  currentExposureMs,
+  currentExposureFrames,
+  replayStaircase,
+  presentedExposuresMs,
+  reversals,
+  toMs,
+  type StaircaseState,
+  type StaircaseTrial,
+  type StepDirection,
+} from "./staircase";
+export { staircaseStateSchema, parseStaircaseState } from "./staircase-schema";
