@@ -34,3 +34,16 @@ export {
   type StepDirection,
 } from "./staircase";
 export { staircaseStateSchema, parseStaircaseState } from "./staircase-schema";
+
+export {
+  buildSchedule,
+  blockSplit,
+  HYPE_TIME_BLOCKS,
+  HYPE_INF_BLOCKS,
+  QUALIFICATION_BLOCKS,
+  type BlockSpec,
+  type ScheduleRequest,
+  type Schedule,
+  type ScheduleBlock,
+  type ScheduledTrial,
+} from "./schedule";
