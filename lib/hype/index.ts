@@ -47,3 +47,40 @@ export {
   type ScheduleBlock,
   type ScheduledTrial,
 } from "./schedule";
+
+export { modeWithTieMean, evaluatorThreshold } from "./mode";
+export {
+  bootstrapMean,
+  bootstrapColumnSums,
+  DEFAULT_RESAMPLES,
+  DEFAULT_CONFIDENCE,
+  type BootstrapOptions,
+  type BootstrapEstimate,
+} from "./bootstrap";
+export {
+  separability,
+  oneWayAnova,
+  tukeyHsd,
+  studentTTest,
+  welchTTest,
+  type Group,
+  type SeparabilityResult,
+  type AnovaResult,
+  type TukeyComparison,
+  type TTestResult,
+} from "./separability";
+export { tallyRows, TRIAL_ROW_COLUMNS, type TrialRow, type AnswerTally, type EvaluatorTallies } from "./rows";
+export {
+  scoreStudy,
+  qualificationResult,
+  QUALIFICATION_PASS_RULE,
+  type ScoreOptions,
+  type StudyScores,
+  type ArmScores,
+  type HypeTimeScore,
+  type HypeTimeEvaluator,
+  type HypeInfScore,
+  type HypeInfEvaluator,
+  type QualificationSummary,
+  type QualificationResult,
+} from "./scoring";
