@@ -84,3 +84,20 @@ export {
   type QualificationSummary,
   type QualificationResult,
 } from "./scoring";
+
+export {
+  createObserver,
+  probabilityCorrect,
+  exposureForAccuracy,
+  answerTrial,
+  sampleObserver,
+  type PsychometricObserver,
+  type ObserverPopulation,
+} from "./observer";
+export {
+  simulateEvaluator,
+  simulateArm,
+  type SimulateEvaluatorOptions,
+  type SimulatedEvaluator,
+  type SimulateArmOptions,
+} from "./simulation";
