@@ -19,12 +19,14 @@ const schema = z.object({
   DATABASE_URL: postgresUrl.optional(),
   PERCEPT_DATA_DIR: z.string().trim().min(1).default(".data"),
   AUTH_SECRET: z.string().min(32, "must be at least 32 characters (try: openssl rand -base64 32)").optional(),
-  PERCEPT_DEMO: booleanFlag.default(true),
+  /** Seed a demo researcher and study on an empty database. Default: on for the embedded database only. */
+  PERCEPT_DEMO: booleanFlag.optional(),
   PERCEPT_SIGNIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(10),
   PERCEPT_SIGNIN_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
 });
 
-export type Env = z.infer<typeof schema> & {
+export type Env = Omit<z.infer<typeof schema>, "PERCEPT_DEMO"> & {
+  PERCEPT_DEMO: boolean;
   /** Absolute data directory (embedded database, uploaded images, generated secret). */
   dataDir: string;
 };
@@ -43,7 +45,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   if (!result.success) {
     throw new EnvError(result.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`));
   }
-  return { ...result.data, dataDir: path.resolve(result.data.PERCEPT_DATA_DIR) };
+  const data = result.data;
+  return { ...data, PERCEPT_DEMO: data.PERCEPT_DEMO ?? !data.DATABASE_URL, dataDir: path.resolve(data.PERCEPT_DATA_DIR) };
 }
 
 let cached: Env | undefined;

@@ -61,14 +61,16 @@ function discreteConfig(url: string): pg.PoolConfig {
  * `database`, so the "shadow" is the main database; (b) drops it before closing its pool, which
  * fails while connections are open. Ours passes discrete settings and closes first.
  */
-function postgresFactory(url: string): SqlMigrationAwareDriverAdapterFactory {
+function postgresFactory(url: string, opened: SqlDriverAdapter[]): SqlMigrationAwareDriverAdapterFactory {
   const config = discreteConfig(url);
   const main = new PrismaPg(config);
   return {
     provider: "postgres",
     adapterName: main.adapterName,
     async connect() {
-      return withCharFix(await main.connect());
+      const adapter = await main.connect();
+      opened.push(adapter); // the engine does not dispose its adapters when freed
+      return withCharFix(adapter);
     },
     async connectToShadowDb() {
       const shadowName = `prisma_shadow_${crypto.randomUUID().replaceAll("-", "")}`;
@@ -114,7 +116,15 @@ export type MigrationAdapter = {
 };
 
 export async function migrationAdapterFor(target: DbTarget): Promise<MigrationAdapter> {
-  if (target.kind === "postgres") return { factory: postgresFactory(target.url), close: async () => {} };
+  if (target.kind === "postgres") {
+    const opened: SqlDriverAdapter[] = [];
+    return {
+      factory: postgresFactory(target.url, opened),
+      close: async () => {
+        await Promise.all(opened.splice(0).map((adapter) => adapter.dispose()));
+      },
+    };
+  }
   if (!target.dataDir.startsWith("memory://")) mkdirSync(target.dataDir, { recursive: true });
   const client = await PGlite.create({ dataDir: target.dataDir });
   const shadows: PGlite[] = [];

@@ -34,8 +34,8 @@ function instantiateOnce(): void {
   };
   const require = createRequire(import.meta.url);
   const wasmPath = path.join(path.dirname(require.resolve("prisma/package.json")), "build", "schema_engine_bg.wasm");
-  const module = new WebAssembly.Module(readFileSync(wasmPath));
-  const instance = new WebAssembly.Instance(module, {
+  const wasmModule = new WebAssembly.Module(readFileSync(wasmPath));
+  const instance = new WebAssembly.Instance(wasmModule, {
     "./schema_engine_bg.js": glue as unknown as WebAssembly.ModuleImports,
   });
   const exports = instance.exports as unknown as { __wbindgen_start: () => void };

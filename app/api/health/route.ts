@@ -1,0 +1,12 @@
+import { NextResponse } from "next/server";
+import { getDb } from "@/lib/db";
+
+/** Liveness and database reachability, for load balancers and the test harness. */
+export async function GET() {
+  try {
+    await getDb().$queryRaw`SELECT 1`;
+    return NextResponse.json({ status: "ok" });
+  } catch {
+    return NextResponse.json({ error: { code: "INTERNAL", message: "Database unreachable." } }, { status: 503 });
+  }
+}

@@ -1,0 +1,46 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { Button } from "@/components/ui/button";
+import { Field, FormError } from "@/components/ui/field";
+
+export function NewStudyForm() {
+  const router = useRouter();
+  const [error, setError] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+
+  async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const formElement = event.currentTarget;
+    const form = new FormData(formElement);
+    setPending(true);
+    setError(null);
+    const response = await fetch("/api/studies", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name: String(form.get("name") ?? ""), description: String(form.get("description") ?? "") }),
+    }).catch(() => null);
+    setPending(false);
+    if (!response?.ok) {
+      const payload = (await response?.json().catch(() => null)) as { error?: { message?: string } } | null;
+      setError(payload?.error?.message ?? "Could not reach the server. Try again.");
+      return;
+    }
+    const { study } = (await response.json()) as { study: { id: string } };
+    formElement.reset();
+    router.push(`/studies/${study.id}`);
+    router.refresh();
+  }
+
+  return (
+    <form onSubmit={onSubmit} className="space-y-4" noValidate>
+      <FormError message={error} />
+      <Field id="study-name" name="name" label="Study name" placeholder="e.g. StyleGAN2 vs. diffusion on FFHQ" required />
+      <Field id="study-description" name="description" label="Description (optional)" />
+      <Button type="submit" disabled={pending}>
+        {pending ? "Creating…" : "Create study"}
+      </Button>
+    </form>
+  );
+}

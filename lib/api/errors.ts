@@ -1,0 +1,59 @@
+import { z } from "zod";
+
+/** The one error shape of the API: { error: { code, message } } with a matching HTTP status. */
+export type ApiErrorCode =
+  | "BAD_REQUEST"
+  | "UNAUTHENTICATED"
+  | "FORBIDDEN"
+  | "NOT_FOUND"
+  | "CONFLICT"
+  | "UNPROCESSABLE"
+  | "RATE_LIMITED"
+  | "INTERNAL";
+
+const STATUS: Record<ApiErrorCode, number> = {
+  BAD_REQUEST: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  UNPROCESSABLE: 422,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+};
+
+export class ApiError extends Error {
+  constructor(
+    readonly code: ApiErrorCode,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+
+  get status(): number {
+    return STATUS[this.code];
+  }
+}
+
+export const unauthenticated = () => new ApiError("UNAUTHENTICATED", "Sign in to continue.");
+export const forbidden = (message = "You do not have access to this resource.") => new ApiError("FORBIDDEN", message);
+export const notFound = (what = "Resource") => new ApiError("NOT_FOUND", `${what} not found.`);
+
+/** "name: Too small" style message naming every field that failed. */
+export function describeZodError(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => {
+      const where = issue.path.length ? issue.path.join(".") : "body";
+      if (issue.code === "unrecognized_keys") return `${where}: unknown field(s) ${issue.keys.map((key) => `"${key}"`).join(", ")}`;
+      return `${where}: ${issue.message}`;
+    })
+    .join("; ");
+}
+
+export function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error instanceof z.ZodError) return new ApiError("BAD_REQUEST", describeZodError(error));
+  return new ApiError("INTERNAL", "Something went wrong on our side. It has been logged.");
+}

@@ -1,0 +1,54 @@
+import { getServerSession } from "next-auth";
+import { redirect } from "next/navigation";
+import { cache } from "react";
+import { ApiError, forbidden, notFound, unauthenticated } from "@/lib/api/errors";
+import { getDb, Role } from "@/lib/db";
+import { authOptions } from "@/lib/auth/options";
+
+export type CurrentUser = { id: string; email: string; name: string | null; role: Role };
+
+export const RESEARCHER_ROLES: readonly Role[] = [Role.RESEARCHER, Role.ADMIN];
+export const ADMIN_ROLES: readonly Role[] = [Role.ADMIN];
+
+/**
+ * The signed-in user, read fresh from the database: a role change or a deleted account takes
+ * effect on the next request, not when the session cookie expires.
+ */
+export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
+  const session = await getServerSession(authOptions());
+  const id = (session?.user as { id?: string } | undefined)?.id;
+  if (!id) return null;
+  return getDb().user.findUnique({ where: { id }, select: { id: true, email: true, name: true, role: true } });
+});
+
+/** For route handlers: 401 when anonymous, 403 when the role does not fit. */
+export async function requireApiUser(roles: readonly Role[]): Promise<CurrentUser> {
+  const user = await getCurrentUser();
+  if (!user) throw unauthenticated();
+  if (!roles.includes(user.role)) throw forbidden();
+  return user;
+}
+
+/**
+ * For pages: to sign-in when anonymous (coming back afterwards), to /no-access when the role does
+ * not fit. Every page calls it itself: a layout's check does not stop its page from rendering.
+ */
+export async function requirePageUser(roles: readonly Role[], returnTo: string): Promise<CurrentUser> {
+  const user = await getCurrentUser();
+  if (!user) redirect(`/signin?callbackUrl=${encodeURIComponent(returnTo)}`);
+  if (!roles.includes(user.role)) redirect("/no-access");
+  return user;
+}
+
+/** Ownership: researchers see their own studies, admins all. */
+export function canAccessStudy(user: CurrentUser, study: { ownerId: string }): boolean {
+  return user.role === Role.ADMIN || study.ownerId === user.id;
+}
+
+/** Someone else's study is answered as "not found", so its existence does not leak. */
+export function assertStudyAccess<S extends { ownerId: string }>(user: CurrentUser, study: S | null): S {
+  if (!study || !canAccessStudy(user, study)) throw notFound("Study");
+  return study;
+}
+
+export { ApiError };

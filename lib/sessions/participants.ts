@@ -1,0 +1,48 @@
+import { ApiError } from "@/lib/api/errors";
+import { StudyStatus, type Db } from "@/lib/db";
+
+export const PARTICIPANT_COOKIE = "percept_participant";
+export const PARTICIPANT_COOKIE_PURPOSE = "participant";
+
+export type ExternalIds = { prolificPid?: string; prolificStudyId?: string; prolificSessionId?: string };
+
+/** The public face of a study behind its link; never the owner, the images or their labels. */
+export async function findStudyByLink(db: Db, linkCode: string) {
+  return db.study.findUnique({
+    where: { linkCode },
+    select: { id: true, name: true, description: true, instructions: true, consentText: true, status: true, isDemo: true },
+  });
+}
+
+/**
+ * Registers the annotator behind a study link. Anonymous annotators are identified only by the
+ * signed cookie that carries the returned id; a Prolific id maps to one participant for good.
+ */
+export async function joinStudy(
+  db: Db,
+  input: { linkCode: string; participantId?: string | null; userId?: string | null; external?: ExternalIds },
+): Promise<{ participantId: string; studyId: string }> {
+  const study = await findStudyByLink(db, input.linkCode);
+  if (!study) throw new ApiError("NOT_FOUND", "This study link is not valid.");
+  if (study.status !== StudyStatus.LIVE) throw new ApiError("CONFLICT", "This study is not accepting participants right now.");
+
+  if (input.userId) {
+    const participant = await db.participant.upsert({ where: { userId: input.userId }, create: { userId: input.userId }, update: {} });
+    return { participantId: participant.id, studyId: study.id };
+  }
+  if (input.external?.prolificPid) {
+    const key = { externalSource: "prolific", externalId: input.external.prolificPid };
+    const participant = await db.participant.upsert({
+      where: { externalSource_externalId: key },
+      create: key,
+      update: {},
+    });
+    return { participantId: participant.id, studyId: study.id };
+  }
+  if (input.participantId) {
+    const known = await db.participant.findUnique({ where: { id: input.participantId }, select: { id: true } });
+    if (known) return { participantId: known.id, studyId: study.id };
+  }
+  const participant = await db.participant.create({ data: {} });
+  return { participantId: participant.id, studyId: study.id };
+}
