@@ -17,7 +17,7 @@ export type NewAccount = { id: string; email: string; role: Role };
 export async function signUp(db: Db, input: SignUpInput, now = new Date()): Promise<NewAccount> {
   const passwordHash = await hashPassword(input.password); // slow on purpose: keep it out of the transaction
   return db.$transaction(async (tx) => {
-    await tx.$queryRaw`SELECT pg_advisory_xact_lock(${SIGNUP_LOCK})`;
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SIGNUP_LOCK})`;
     let role: Role;
     let invitationId: string | undefined;
     if ((await tx.user.count({ where: { role: Role.ADMIN } })) === 0) {

@@ -1,0 +1,51 @@
+import { defineConfig, devices } from "@playwright/test";
+
+const PORT = Number(process.env.E2E_PORT ?? 3200);
+const DATA_DIR = ".data-e2e";
+
+/**
+ * Browser tests drive Debian's Chromium (never a downloaded browser) against the production
+ * build on a fresh embedded database.
+ */
+export default defineConfig({
+  testDir: "tests/e2e",
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 60_000,
+  reporter: [["list"]],
+  use: {
+    baseURL: `http://127.0.0.1:${PORT}`,
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    },
+  },
+  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], channel: undefined } }],
+  webServer: {
+    command: `rm -rf ${DATA_DIR} && npm run build && npm start`,
+    url: `http://127.0.0.1:${PORT}/api/health`,
+    timeout: 300_000,
+    reuseExistingServer: false,
+    stdout: "pipe",
+    env: {
+      PORT: String(PORT),
+      PERCEPT_DATA_DIR: DATA_DIR,
+      PERCEPT_DEMO: "1",
+      NEXT_TELEMETRY_DISABLED: "1",
+      // The e2e server is plain http on loopback.
+      PERCEPT_INSECURE_COOKIES: "1",
+      DATABASE_URL: "",
+    },
+  },
+});
