@@ -1,0 +1,135 @@
+/**
+ * FID bench: our Fréchet distance vs pytorch-fid's formula (scipy sqrtm) on
+ * the same covariances.
+ *
+ *   npx tsx bench/fid/run.ts [--d 2048] [--n <d+512>] [--seed 1] [--repeat 1] [--no-python]
+ *
+ * Features are seeded Gaussians with a random per-dimension scale and a
+ * shared low-rank component (so the covariances are full rank but not
+ * diagonal); N = d + 512 samples per set keeps them full rank. Only the
+ * distance computation from (μ, Σ) is timed on both sides — feature
+ * accumulation is excluded. Progress on stderr; last stdout line is JSON.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { uniformFloat64 } from "pure-rand/distribution/uniformFloat64";
+import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
+import { StreamingMoments, encodeNpy, frechetDistance } from "../../lib/metrics";
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i < 0) return fallback;
+  const v = Number(process.argv[i + 1]);
+  if (!Number.isInteger(v) || v <= 0) throw new Error(`--${name} needs a positive integer`);
+  return v;
+}
+
+const d = arg("d", 2048);
+const n = arg("n", d + 512);
+const seed = arg("seed", 1);
+const repeat = arg("repeat", 1);
+const usePython = !process.argv.includes("--no-python");
+const log = (m: string) => process.stderr.write(`[bench/fid] ${m}\n`);
+
+function gaussianStats(rngSeed: number, shift: number, spread: number) {
+  const rng = xoroshiro128plus(rngSeed);
+  const normal = () => {
+    // Box–Muller; 1 − u keeps log away from 0.
+    const u = 1 - uniformFloat64(rng);
+    const v = uniformFloat64(rng);
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  };
+  const scale = Float64Array.from({ length: d }, () => spread * (0.5 + uniformFloat64(rng)));
+  const rankK = 8;
+  const loadings = Float64Array.from({ length: rankK * d }, () => normal() * 0.3);
+  const m = new StreamingMoments(d);
+  const batch = 256;
+  for (let r = 0; r < n; r += batch) {
+    const rows = Math.min(batch, n - r);
+    const x = new Float64Array(rows * d);
+    for (let i = 0; i < rows; i++) {
+      const z = Array.from({ length: rankK }, normal);
+      for (let j = 0; j < d; j++) {
+        let v = shift + (scale[j] as number) * normal();
+        for (let k = 0; k < rankK; k++) v += (z[k] as number) * (loadings[k * d + j] as number);
+        x[i * d + j] = v;
+      }
+    }
+    m.update(x, rows);
+  }
+  return { mean: m.mean(), cov: m.covariance() };
+}
+
+const PY = `
+import json, sys, time, warnings
+import numpy as np
+from scipy import linalg
+d = sys.argv[1]
+mu1, mu2 = np.load(d + "/mu1.npy")[0], np.load(d + "/mu2.npy")[0]
+s1, s2 = np.load(d + "/s1.npy"), np.load(d + "/s2.npy")
+def fid(mu1, sigma1, mu2, sigma2, eps=1e-6):  # pytorch-fid calculate_frechet_distance
+    diff = mu1 - mu2
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        covmean, _ = linalg.sqrtm(sigma1.dot(sigma2), disp=False)
+    if not np.isfinite(covmean).all():
+        offset = np.eye(sigma1.shape[0]) * eps
+        covmean = linalg.sqrtm((sigma1 + offset).dot(sigma2 + offset))
+    if np.iscomplexobj(covmean):
+        covmean = covmean.real
+    return float(diff.dot(diff) + np.trace(sigma1) + np.trace(sigma2) - 2 * np.trace(covmean))
+times = []
+for _ in range(int(sys.argv[2])):
+    t = time.perf_counter(); v = fid(mu1, s1, mu2, s2); times.append(time.perf_counter() - t)
+import scipy
+print(json.dumps({"seconds": min(times), "fid": v, "numpy": np.__version__, "scipy": scipy.__version__}))
+`;
+
+function runPython(g1: ReturnType<typeof gaussianStats>, g2: ReturnType<typeof gaussianStats>) {
+  const probe = spawnSync("python3", ["-c", "import numpy, scipy"], { encoding: "utf8" });
+  if (probe.status !== 0) {
+    log("python3 with numpy+scipy not available; skipping the scipy side");
+    return null;
+  }
+  const dir = mkdtempSync(path.join(tmpdir(), "percept-fid-bench-"));
+  try {
+    writeFileSync(path.join(dir, "mu1.npy"), encodeNpy(g1.mean, 1, d));
+    writeFileSync(path.join(dir, "mu2.npy"), encodeNpy(g2.mean, 1, d));
+    writeFileSync(path.join(dir, "s1.npy"), encodeNpy(g1.cov, d, d));
+    writeFileSync(path.join(dir, "s2.npy"), encodeNpy(g2.cov, d, d));
+    log("running scipy (pytorch-fid formula)…");
+    const r = spawnSync("python3", ["-c", PY, dir, String(repeat)], { encoding: "utf8", maxBuffer: 1 << 20 });
+    if (r.status !== 0) throw new Error(`python failed: ${r.stderr}`);
+    return JSON.parse(r.stdout.trim().split("\n").pop() as string) as { seconds: number; fid: number; numpy: string; scipy: string };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+log(`d=${d} n=${n} seed=${seed}: generating features and moments…`);
+const g1 = gaussianStats(seed, 0, 1);
+const g2 = gaussianStats(seed + 1000, 0.05, 1.1);
+let nodeSeconds = Infinity;
+let nodeFid = NaN;
+for (let i = 0; i < repeat; i++) {
+  const t = performance.now();
+  const r = frechetDistance(g1, g2);
+  nodeSeconds = Math.min(nodeSeconds, (performance.now() - t) / 1000);
+  nodeFid = r.fid;
+}
+log(`node: ${nodeSeconds.toFixed(2)} s, FID ${nodeFid}`);
+const py = usePython ? runPython(g1, g2) : null;
+if (py) log(`scipy: ${py.seconds.toFixed(2)} s, FID ${py.fid}; node/scipy time ratio ${(nodeSeconds / py.seconds).toFixed(3)}`);
+process.stdout.write(
+  `${JSON.stringify({
+    d,
+    n,
+    seed,
+    node: { seconds: nodeSeconds, fid: nodeFid, version: process.version },
+    scipy: py,
+    ratio: py ? nodeSeconds / py.seconds : null,
+    fid_rel_diff: py ? Math.abs(nodeFid - py.fid) / Math.abs(py.fid) : null,
+  })}\n`,
+);
