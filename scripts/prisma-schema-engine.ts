@@ -95,20 +95,38 @@ async function createMigrationByDiff(engine: SchemaEngine, params: Record<string
   };
 }
 
+/**
+ * The native engine takes the connector of a brand-new migrations folder (no lockfile yet) from
+ * the schema; the WASM build insists on a lockfile, so supply the one the CLI is about to write.
+ */
+function withLockfile(params: Record<string, unknown> | undefined): Record<string, unknown> {
+  const list = params?.migrationsList as { lockfile?: { path: string; content: string | null } } | undefined;
+  if (list?.lockfile && list.lockfile.content === null) list.lockfile.content = 'provider = "postgresql"\n';
+  return params ?? {};
+}
+
 async function serve(engine: SchemaEngine): Promise<void> {
   const send = (message: object) => process.stdout.write(`${JSON.stringify(message)}\n`);
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
   for await (const line of lines) {
     if (!line.trim()) continue;
     const request = JSON.parse(line) as RpcRequest;
+    if (!request.method) continue; // the CLI acknowledging one of our "print" requests
+    request.params = withLockfile(request.params);
     try {
       let result: unknown;
-      if (request.method === "createMigration") result = await createMigrationByDiff(engine, request.params ?? {});
+      if (request.method === "createMigration") result = await createMigrationByDiff(engine, request.params);
       else if (request.method === "getDatabaseVersion") result = await engine.version();
+      else if (request.method === "diff") {
+        // The native engine hands the script to the CLI as a "print" request, not in the result.
+        const diff = await engine.diff(request.params as unknown as Parameters<SchemaEngine["diff"]>[0]);
+        if (diff.stdout) send({ jsonrpc: "2.0", id: `print-${request.id}`, method: "print", params: { content: diff.stdout } });
+        result = { ...diff, stdout: null };
+      }
       else {
         const method = (engine as unknown as Record<string, (params: unknown) => Promise<unknown>>)[request.method];
         if (typeof method !== "function") throw Object.assign(new Error(`Unknown method ${request.method}`), { code: "P1000" });
-        result = await method.call(engine, request.params ?? {});
+        result = await method.call(engine, request.params);
       }
       send({ jsonrpc: "2.0", id: request.id, result: result ?? null });
     } catch (error) {
