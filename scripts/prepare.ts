@@ -4,6 +4,7 @@
  * and a non-zero exit, instead of a server that crashes on its first request.
  */
 import { openDb } from "@/lib/db/client";
+import { withMigrationLock } from "@/lib/db/database-lock";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { dbTargetFrom, describeTarget } from "@/lib/db/target";
 import { DEMO_CREDENTIALS, seedDemo } from "@/lib/demo/seed";
@@ -19,7 +20,8 @@ async function main(): Promise<void> {
   if (!env.PERCEPT_DEMO) return;
   const handle = openDb(target, { poolSize: 2 });
   try {
-    const demo = await seedDemo(handle.db);
+    // Under the same lock as migrations: two instances starting at once must not both seed.
+    const demo = await withMigrationLock(target, () => seedDemo(handle.db));
     if (demo.created) {
       console.log("[percept] ─────────────────────────────────────────────────────────────");
       console.log("[percept] Empty database: created a demo study with placeholder images.");

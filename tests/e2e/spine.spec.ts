@@ -79,6 +79,37 @@ test("a researcher cannot read another researcher's study", async ({ page }) => 
   expect(list.studies.map((study: { name: string }) => study.name)).toEqual(["Demo study (placeholder images)"]);
 });
 
+test("an annotator account gets 403 from the researcher API and a no-access page", async ({ page, browser }) => {
+  await signIn(page, admin.email);
+  const created = await page.request.post("/api/admin/invitations", { data: { email: "anna@example.org", role: "ANNOTATOR" } });
+  expect(created.status()).toBe(201);
+  const link = new URL((await created.json()).invitation.link);
+
+  const context = await browser.newContext();
+  const annotator = await context.newPage();
+  await annotator.goto(link.pathname + link.search);
+  await annotator.getByLabel("Name").fill("Anna Annotator");
+  await annotator.getByLabel("Password").fill(PASSWORD);
+  await annotator.getByRole("button", { name: "Create account" }).click();
+  await expect(annotator.getByRole("heading", { name: "This page is for researchers" })).toBeVisible();
+  const response = await annotator.request.get("/api/studies");
+  expect(response.status()).toBe(403);
+  expect((await response.json()).error.code).toBe("FORBIDDEN");
+  await context.close();
+});
+
+test("the API names what is wrong with a bad body", async ({ page }) => {
+  await signIn(page, researcher.email);
+  const malformed = await page.request.post("/api/studies", { headers: { "content-type": "application/json" }, data: Buffer.from("{not json") });
+  expect(malformed.status()).toBe(400);
+  expect((await malformed.json()).error.message).toMatch(/not valid JSON/);
+  const unknown = await page.request.post("/api/studies", { data: { name: "x", ownerId: "someone-else" } });
+  expect(unknown.status()).toBe(400);
+  expect((await unknown.json()).error.message).toContain('unknown field(s) "ownerId"');
+  const empty = await page.request.post("/api/studies", { data: { name: "  " } });
+  expect((await empty.json()).error).toEqual({ code: "BAD_REQUEST", message: "name: is required" });
+});
+
 test("an annotator opens a study link without an account", async ({ page, browser }) => {
   await signIn(page, "demo@percept.local", "percept-demo");
   await page.getByRole("link", { name: /Demo study/ }).click();
