@@ -21,6 +21,8 @@ const schema = z.object({
   AUTH_SECRET: z.string().min(32, "must be at least 32 characters (try: openssl rand -base64 32)").optional(),
   /** Seed a demo researcher and study on an empty database. Default: on for the embedded database only. */
   PERCEPT_DEMO: booleanFlag.optional(),
+  /** Plain-http test servers in production mode: cookies without the Secure flag. */
+  PERCEPT_INSECURE_COOKIES: booleanFlag.default(false),
   PERCEPT_SIGNIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(10),
   PERCEPT_SIGNIN_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
 });

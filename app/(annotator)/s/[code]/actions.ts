@@ -7,6 +7,7 @@ import { getCurrentUser } from "@/lib/auth/guard";
 import { authSecret } from "@/lib/auth/secret";
 import { sign, unsign } from "@/lib/auth/signed-value";
 import { getDb } from "@/lib/db";
+import { getEnv } from "@/lib/env";
 import { joinStudy, PARTICIPANT_COOKIE, PARTICIPANT_COOKIE_PURPOSE } from "@/lib/sessions/participants";
 
 const joinForm = z.object({
@@ -31,7 +32,7 @@ export async function joinStudyAction(formData: FormData): Promise<void> {
   cookieStore.set(PARTICIPANT_COOKIE, sign(participantId, authSecret(), PARTICIPANT_COOKIE_PURPOSE), {
     httpOnly: true,
     sameSite: "lax",
-    secure: process.env.NODE_ENV === "production" && !process.env.PERCEPT_INSECURE_COOKIES,
+    secure: getEnv().NODE_ENV === "production" && !getEnv().PERCEPT_INSECURE_COOKIES,
     path: "/",
     maxAge: 60 * 60 * 24 * 30,
   });
