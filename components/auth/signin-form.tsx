@@ -6,6 +6,7 @@ import { useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, FormError } from "@/components/ui/field";
+import { useHydrated } from "@/components/ui/use-hydrated";
 
 const MESSAGES: Record<string, string> = {
   CredentialsSignin: "E-mail or password is not right.",
@@ -22,6 +23,7 @@ export function SignInForm() {
   const params = useSearchParams();
   const [error, setError] = useState<string | null>(params.get("error") ? (MESSAGES[params.get("error")!] ?? "Sign-in failed.") : null);
   const [pending, setPending] = useState(false);
+  const hydrated = useHydrated();
 
   async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -43,12 +45,12 @@ export function SignInForm() {
   }
 
   return (
-    <form onSubmit={onSubmit} className="space-y-5" noValidate>
+    <form method="post" onSubmit={onSubmit} className="space-y-5" noValidate>
       <h1 className="text-xl font-semibold">Sign in</h1>
       <FormError message={error} />
       <Field id="email" name="email" type="email" label="E-mail" autoComplete="email" required autoFocus />
       <Field id="password" name="password" type="password" label="Password" autoComplete="current-password" required />
-      <Button type="submit" className="w-full" disabled={pending}>
+      <Button type="submit" className="w-full" disabled={pending || !hydrated}>
         {pending ? "Signing in…" : "Sign in"}
       </Button>
       <p className="text-center text-sm text-zinc-600">

@@ -6,6 +6,7 @@ import { useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, FormError } from "@/components/ui/field";
+import { useHydrated } from "@/components/ui/use-hydrated";
 
 export function SignUpForm({ firstAccount }: { firstAccount: boolean }) {
   const router = useRouter();
@@ -13,6 +14,7 @@ export function SignUpForm({ firstAccount }: { firstAccount: boolean }) {
   const invitation = params.get("invitation") ?? undefined;
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
+  const hydrated = useHydrated();
 
   async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -51,7 +53,7 @@ export function SignUpForm({ firstAccount }: { firstAccount: boolean }) {
   }
 
   return (
-    <form onSubmit={onSubmit} className="space-y-5" noValidate>
+    <form method="post" onSubmit={onSubmit} className="space-y-5" noValidate>
       <div>
         <h1 className="text-xl font-semibold">Create your account</h1>
         {firstAccount ? (
@@ -72,7 +74,7 @@ export function SignUpForm({ firstAccount }: { firstAccount: boolean }) {
         hint="At least 10 characters; not a common password."
         required
       />
-      <Button type="submit" className="w-full" disabled={pending}>
+      <Button type="submit" className="w-full" disabled={pending || !hydrated}>
         {pending ? "Creating account…" : "Create account"}
       </Button>
       <p className="text-center text-sm text-zinc-600">
