@@ -54,31 +54,58 @@ export function gemmNT(s: GemmSpec): void {
   const qOff = s.qOff ?? 0;
   const cOff = s.cOff ?? 0;
   const out = new Float64Array(TILE_I * TILE_J);
+  const rowLo = new Int32Array(TILE_I);
+  const rowHi = new Int32Array(TILE_I);
   for (let i0 = s.iLo; i0 < s.iHi; i0 += TILE_I) {
     const i1 = Math.min(s.iHi, i0 + TILE_I);
-    // Columns needed by any row of this tile.
+    const ni = i1 - i0;
+    // Column range of each row of the tile, and the columns every row wants.
     let jStart = Infinity;
     let jEnd = -Infinity;
-    for (let i = i0; i < i1; i++) {
-      jStart = Math.min(jStart, s.jLo(i));
-      jEnd = Math.max(jEnd, s.jHi(i));
+    let jCommonLo = -Infinity;
+    let jCommonHi = Infinity;
+    for (let r = 0; r < ni; r++) {
+      const lo = s.jLo(i0 + r);
+      const hi = s.jHi(i0 + r);
+      rowLo[r] = lo;
+      rowHi[r] = hi;
+      jStart = Math.min(jStart, lo);
+      jEnd = Math.max(jEnd, hi);
+      jCommonLo = Math.max(jCommonLo, lo);
+      jCommonHi = Math.min(jCommonHi, hi);
     }
     for (let j0 = jStart; j0 < jEnd; j0 += TILE_J) {
       const j1 = Math.min(jEnd, j0 + TILE_J);
       // Monotone ranges: the extremes of a tile sit at its corners.
       const k0 = Math.min(s.kLo(i0, j0), s.kLo(i0, j1 - 1), s.kLo(i1 - 1, j0), s.kLo(i1 - 1, j1 - 1));
       const k1 = Math.max(s.kHi(i0, j0), s.kHi(i0, j1 - 1), s.kHi(i1 - 1, j0), s.kHi(i1 - 1, j1 - 1));
-      if (i1 - i0 === TILE_I && j1 - j0 === TILE_J) {
+      const full = ni === TILE_I && j1 - j0 === TILE_J;
+      if (full) {
         tile4x2(p, pOff + i0 * ldp, ldp, q, qOff + j0 * ldq, ldq, k0, k1, out);
       } else {
-        edgeTile(p, pOff + i0 * ldp, ldp, i1 - i0, q, qOff + j0 * ldq, ldq, j1 - j0, k0, k1, out);
+        edgeTile(p, pOff + i0 * ldp, ldp, ni, q, qOff + j0 * ldq, ldq, j1 - j0, k0, k1, out);
       }
-      for (let i = i0; i < i1; i++) {
-        const lo = s.jLo(i);
-        const hi = s.jHi(i);
-        const row = cOff + i * ldc;
-        for (let j = Math.max(j0, lo); j < Math.min(j1, hi); j++) {
-          const v = alpha * (out[(i - i0) * TILE_J + (j - j0)] as number);
+      if (full && j0 >= jCommonLo && j1 <= jCommonHi) {
+        // Interior tile (the common case): write all 8 outputs directly.
+        for (let r = 0; r < TILE_I; r++) {
+          const at = cOff + (i0 + r) * ldc + j0;
+          const v0 = alpha * (out[2 * r] as number);
+          const v1 = alpha * (out[2 * r + 1] as number);
+          if (beta === 0) {
+            c[at] = v0;
+            c[at + 1] = v1;
+          } else {
+            c[at] = (c[at] as number) + v0;
+            c[at + 1] = (c[at + 1] as number) + v1;
+          }
+        }
+        continue;
+      }
+      for (let r = 0; r < ni; r++) {
+        const row = cOff + (i0 + r) * ldc;
+        const hi = Math.min(j1, rowHi[r] as number);
+        for (let j = Math.max(j0, rowLo[r] as number); j < hi; j++) {
+          const v = alpha * (out[r * TILE_J + (j - j0)] as number);
           c[row + j] = beta === 0 ? v : (c[row + j] as number) + v;
         }
       }
