@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import os from "node:os";
 import path from "node:path";
 
 export default defineConfig({
@@ -7,6 +8,8 @@ export default defineConfig({
     include: ["tests/unit/**/*.test.ts", "tests/integration/**/*.test.ts"],
     environment: "node",
     testTimeout: 30_000,
+    // Images written by tests go to a scratch directory, never to the developer's .data/.
+    env: { PERCEPT_DATA_DIR: path.join(os.tmpdir(), `percept-vitest-${process.pid}`) },
     hookTimeout: 120_000,
   },
 });

@@ -1,9 +1,13 @@
 import { getServerSession } from "next-auth";
+import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import { ApiError, forbidden, notFound, unauthenticated } from "@/lib/api/errors";
 import { getDb, Role } from "@/lib/db";
 import { authOptions } from "@/lib/auth/options";
+import { authSecret } from "@/lib/auth/secret";
+import { unsign } from "@/lib/auth/signed-value";
+import { PARTICIPANT_COOKIE, PARTICIPANT_COOKIE_PURPOSE } from "@/lib/sessions/participants";
 
 export type CurrentUser = { id: string; email: string; name: string | null; role: Role };
 
@@ -52,3 +56,13 @@ export function assertStudyAccess<S extends { ownerId: string }>(user: CurrentUs
 }
 
 export { ApiError };
+
+/**
+ * For the annotator API: the participant behind the signed, httpOnly cookie set when they joined
+ * a study through its link. 401 without one; ownership of a session is checked by the service.
+ */
+export async function requireParticipant(): Promise<{ participantId: string }> {
+  const participantId = unsign((await cookies()).get(PARTICIPANT_COOKIE)?.value, authSecret(), PARTICIPANT_COOKIE_PURPOSE);
+  if (!participantId) throw new ApiError("UNAUTHENTICATED", "Open the study link first.");
+  return { participantId };
+}

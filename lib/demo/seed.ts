@@ -3,7 +3,7 @@ import { hashPassword } from "@/lib/auth/password";
 import { ImageLabel, Role, StudyStatus, type Db } from "@/lib/db";
 import { PLACEHOLDER_SIZE, placeholderPng } from "@/lib/demo/placeholder-images";
 import { putObject } from "@/lib/storage/local";
-import { DEFAULT_STUDY_CONFIG } from "@/lib/studies/defaults";
+import { DEMO_STUDY_CONFIG } from "@/lib/studies/defaults";
 import { newLinkCode } from "@/lib/studies/service";
 
 /** Printed in the terminal and the README; the demo is on by default only for the embedded database. */
@@ -47,7 +47,7 @@ export async function seedDemo(db: Db): Promise<{ created: boolean; linkCode?: s
       status: StudyStatus.LIVE,
       launchedAt: new Date(),
       protocols: ["HYPE_TIME", "HYPE_INFINITY"],
-      config: DEFAULT_STUDY_CONFIG,
+      config: DEMO_STUDY_CONFIG,
       seed: randomInt(1, 2 ** 31 - 1),
       isDemo: true,
       realImageSetId: real.id,

@@ -1,0 +1,261 @@
+import { ApiError, notFound } from "@/lib/api/errors";
+import {
+  addResponse,
+  createStaircase,
+  currentExposureFrames,
+  currentExposureMs,
+  framesForMs,
+  parseStaircaseState,
+  qualificationResult,
+  type StaircaseState,
+} from "@/lib/hype";
+import { ImageLabel, SessionStatus, type Db, type Prisma } from "@/lib/db";
+import { parsePlan, type SessionPlan } from "@/lib/sessions/plan";
+import { maskToken, newStimulusToken, STIMULUS_TOKEN_TTL_MS } from "@/lib/sessions/tokens";
+import { parseStudyConfig, staircaseParamsOf, type StudyConfig } from "@/lib/studies/config";
+import type { AnswerInput } from "@/lib/validations/session";
+
+type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+
+/** What the browser gets for one trial: never the label, never a choice of exposure. */
+export type TrialSpec = {
+  index: number;
+  block: number;
+  blockTrial: number;
+  blockSize: number;
+  totalTrials: number;
+  protocol: "hype_time" | "hype_inf" | "qualification";
+  stimulusUrl: string;
+  exposure: { ms: number; frames: number } | null;
+  countdown: { steps: number; stepMs: number };
+  masks: { url: string; frames: number }[];
+  keys: { real: string; generated: string };
+};
+
+export type AnswerOutcome = {
+  index: number;
+  stored: true;
+  /** Only when the study gives feedback, and only after the answer is stored. */
+  correct?: boolean;
+  answered: number;
+  total: number;
+  status: SessionStatus;
+};
+
+const FINISHED: SessionStatus[] = [SessionStatus.COMPLETED, SessionStatus.DISQUALIFIED];
+
+async function lockSession(tx: Tx, sessionId: string, participantId: string) {
+  // A row lock: two tabs of one annotator queue here instead of double-advancing the staircase.
+  await tx.$executeRaw`SELECT 1 FROM "EvaluationSession" WHERE id = ${sessionId} FOR UPDATE`;
+  const session = await tx.evaluationSession.findUnique({
+    where: { id: sessionId },
+    include: { study: { select: { config: true, feedback: true } } },
+  });
+  if (!session || session.participantId !== participantId) throw notFound("Session");
+  return { session, plan: parsePlan(session.plan), config: parseStudyConfig(session.study.config) };
+}
+
+type Locked = Awaited<ReturnType<typeof lockSession>>;
+type Staircases = Record<string, StaircaseState>;
+
+/** The stored staircases, checked (lib/hype replays each one's answers to validate it). */
+function readStaircases(value: Prisma.JsonValue | null): Staircases {
+  const stored = value && typeof value === "object" && !Array.isArray(value) ? value : {};
+  return Object.fromEntries(Object.entries(stored).map(([block, state]) => [block, parseStaircaseState(state)]));
+}
+
+async function specFor(tx: Tx, locked: Locked, trial: { index: number; stimulusToken: string; requestedMs: number | null; requestedFrames: number | null }, secret: string, now: number): Promise<TrialSpec> {
+  const { session, plan, config } = locked;
+  const planned = plan.trials[trial.index]!;
+  const block = plan.blocks[planned.block]!;
+  const timed = planned.protocol === "hype_time";
+  const masks = timed ? await tx.maskImage.findMany({ where: { studyId: session.studyId }, orderBy: { position: "asc" }, take: config.masks.count }) : [];
+  const expiresAt = now + STIMULUS_TOKEN_TTL_MS;
+  return {
+    index: trial.index,
+    block: planned.block,
+    blockTrial: trial.index - block.start,
+    blockSize: block.size,
+    totalTrials: plan.trials.length,
+    protocol: planned.protocol,
+    stimulusUrl: `/api/stimuli/${trial.stimulusToken}`,
+    exposure: timed ? { ms: trial.requestedMs!, frames: trial.requestedFrames! } : null,
+    countdown: { steps: 3, stepMs: config.countdownMs },
+    masks: masks.map((mask) => ({
+      url: `/api/stimuli/${maskToken(secret, mask.id, session.id, expiresAt)}`,
+      frames: framesForMs(config.masks.durationMs, session.refreshHz!),
+    })),
+    keys: config.keys,
+  };
+}
+
+function exposureFor(state: StaircaseState, refreshHz: number): { ms: number; frames: number } {
+  const frames = currentExposureFrames(state, refreshHz);
+  return { ms: currentExposureMs(state), frames };
+}
+
+export type NextTrialResult = { trial: TrialSpec } | { done: true; status: SessionStatus };
+
+/**
+ * The next trial of a session: the unanswered one again after a reload (same image and exposure,
+ * a fresh URL if the old one expired), else the next planned one with the staircase's exposure.
+ */
+export async function nextTrial(db: Db, input: { sessionId: string; participantId: string; secret: string; now?: Date }): Promise<NextTrialResult> {
+  const now = input.now ?? new Date();
+  return db.$transaction(async (tx) => {
+    const locked = await lockSession(tx, input.sessionId, input.participantId);
+    const { session, plan, config } = locked;
+    if (FINISHED.includes(session.status)) return { done: true, status: session.status };
+
+    if (session.nextTrialIndex > 0) {
+      const last = await tx.trial.findUniqueOrThrow({ where: { sessionId_index: { sessionId: session.id, index: session.nextTrialIndex - 1 } } });
+      if (!last.answeredAt) {
+        const reissued =
+          last.tokenExpiresAt > now
+            ? last
+            : await tx.trial.update({
+                where: { id: last.id },
+                data: { stimulusToken: newStimulusToken(), tokenExpiresAt: new Date(now.getTime() + STIMULUS_TOKEN_TTL_MS) },
+              });
+        return { trial: await specFor(tx, locked, reissued, input.secret, now.getTime()) };
+      }
+    }
+    const index = session.nextTrialIndex;
+    const planned = plan.trials[index];
+    if (!planned) return { done: true, status: session.status };
+
+    let requested: { ms: number; frames: number } | null = null;
+    const staircases = readStaircases(session.staircaseState);
+    if (planned.protocol === "hype_time") {
+      if (!session.refreshHz) throw new ApiError("CONFLICT", "Run the device check before the timed trials.");
+      staircases[planned.block] ??= createStaircase(staircaseParamsOf(config));
+      requested = exposureFor(staircases[planned.block]!, session.refreshHz);
+    }
+    const trial = await tx.trial.create({
+      data: {
+        sessionId: session.id,
+        index,
+        block: planned.block,
+        imageId: planned.imageId,
+        label: planned.label === "real" ? ImageLabel.REAL : ImageLabel.GENERATED,
+        requestedMs: requested?.ms ?? null,
+        requestedFrames: requested?.frames ?? null,
+        refreshHz: session.refreshHz,
+        stimulusToken: newStimulusToken(),
+        tokenExpiresAt: new Date(now.getTime() + STIMULUS_TOKEN_TTL_MS),
+        issuedAt: now,
+      },
+    });
+    await tx.evaluationSession.update({
+      where: { id: session.id },
+      data: {
+        nextTrialIndex: index + 1,
+        staircaseState: staircases as unknown as Prisma.InputJsonValue,
+        status: session.status === SessionStatus.STARTED ? SessionStatus.IN_PROGRESS : session.status,
+      },
+    });
+    return { trial: await specFor(tx, locked, trial, input.secret, now.getTime()) };
+  });
+}
+
+function outcome(locked: Locked, trial: { index: number; correct: boolean | null }, status: SessionStatus, plan: SessionPlan): AnswerOutcome {
+  const planned = plan.trials[trial.index]!;
+  const feedback = locked.session.study.feedback && planned.protocol !== "qualification";
+  return {
+    index: trial.index,
+    stored: true,
+    ...(feedback ? { correct: trial.correct ?? false } : {}),
+    answered: trial.index + 1,
+    total: plan.trials.length,
+    status,
+  };
+}
+
+async function settleQualification(tx: Tx, locked: Locked, block: number, now: Date): Promise<boolean> {
+  const trials = await tx.trial.findMany({ where: { sessionId: locked.session.id, block }, select: { label: true, correct: true } });
+  const tally = { real: 0, realWrong: 0, generated: 0, generatedWrong: 0 };
+  for (const trial of trials) {
+    if (trial.label === ImageLabel.REAL) {
+      tally.real++;
+      if (!trial.correct) tally.realWrong++;
+    } else {
+      tally.generated++;
+      if (!trial.correct) tally.generatedWrong++;
+    }
+  }
+  const result = qualificationResult(locked.session.participantId, tally);
+  const study = await tx.study.findUniqueOrThrow({ where: { id: locked.session.studyId }, select: { qualificationDomain: true } });
+  await tx.qualificationResult.create({
+    data: {
+      participantId: locked.session.participantId,
+      studyId: locked.session.studyId,
+      domain: study.qualificationDomain,
+      realCorrect: tally.real - tally.realWrong,
+      realTotal: tally.real,
+      generatedCorrect: tally.generated - tally.generatedWrong,
+      generatedTotal: tally.generated,
+      passed: result.passed,
+      createdAt: now,
+    },
+  });
+  return result.passed;
+}
+
+/**
+ * Stores one answer, once. Correctness and the staircase step are computed here, in the same
+ * transaction as the write; a retry of a stored answer returns the stored outcome.
+ */
+export async function submitAnswer(db: Db, input: { sessionId: string; participantId: string; answer: AnswerInput; now?: Date }): Promise<AnswerOutcome> {
+  const now = input.now ?? new Date();
+  const answer = input.answer;
+  return db.$transaction(async (tx) => {
+    const locked = await lockSession(tx, input.sessionId, input.participantId);
+    const { session, plan } = locked;
+    const trial = await tx.trial.findUnique({ where: { sessionId_index: { sessionId: session.id, index: answer.index } } });
+    if (!trial) throw new ApiError("CONFLICT", `Trial ${answer.index} was not issued to this session.`);
+    const given = answer.answer === "real" ? ImageLabel.REAL : ImageLabel.GENERATED;
+    if (trial.answeredAt) {
+      if (trial.answer === given && trial.presentedFrames === answer.presentedFrames) return outcome(locked, trial, session.status, plan);
+      throw new ApiError("CONFLICT", `Trial ${answer.index} is already answered.`);
+    }
+    if (answer.requestedFrames !== trial.requestedFrames) {
+      throw new ApiError("UNPROCESSABLE", `The exposure reported for trial ${answer.index} is not the one the server issued.`);
+    }
+    const planned = plan.trials[trial.index]!;
+    const correct = given === trial.label;
+    const flags = new Set(answer.flags);
+    if (trial.requestedFrames !== null && answer.presentedFrames !== trial.requestedFrames) flags.add("frame_miss");
+    const stored = await tx.trial.update({
+      where: { id: trial.id },
+      data: {
+        answer: given,
+        correct,
+        presentedFrames: answer.presentedFrames,
+        measuredMs: answer.measuredMs,
+        refreshHz: answer.refreshHz,
+        flags: [...flags],
+        clientTimes: answer.clientTimes,
+        answeredAt: now,
+      },
+    });
+
+    const staircases = readStaircases(session.staircaseState);
+    if (planned.protocol === "hype_time") staircases[planned.block] = addResponse(staircases[planned.block]!, correct);
+    const block = plan.blocks[planned.block]!;
+    const blockEnded = trial.index === block.start + block.size - 1;
+    let status = session.status;
+    if (blockEnded && planned.protocol === "qualification") {
+      status = (await settleQualification(tx, locked, planned.block, now)) ? SessionStatus.IN_PROGRESS : SessionStatus.DISQUALIFIED;
+    }
+    if (status !== SessionStatus.DISQUALIFIED && trial.index === plan.trials.length - 1) status = SessionStatus.COMPLETED;
+    await tx.evaluationSession.update({
+      where: { id: session.id },
+      data: {
+        staircaseState: staircases as unknown as Prisma.InputJsonValue,
+        status,
+        ...(FINISHED.includes(status) ? { completedAt: now } : {}),
+      },
+    });
+    return outcome(locked, stored, status, plan);
+  });
+}

@@ -1,0 +1,28 @@
+import { z } from "zod";
+
+export const startSessionSchema = z.strictObject({ linkCode: z.string().min(1).max(64) });
+
+export const deviceReportSchema = z.strictObject({
+  refreshHz: z.number().min(20).max(500),
+  windowWidth: z.number().int().min(0).max(20_000),
+  windowHeight: z.number().int().min(0).max(20_000),
+  devicePixelRatio: z.number().min(0.1).max(10),
+  fullscreen: z.boolean(),
+  touch: z.boolean(),
+  userAgent: z.string().max(500),
+});
+export type DeviceReport = z.infer<typeof deviceReportSchema>;
+
+const clientTime = z.number().min(0).max(1e13).nullable();
+
+export const answerSchema = z.strictObject({
+  index: z.number().int().min(0),
+  answer: z.enum(["real", "generated"]),
+  requestedFrames: z.number().int().min(0).max(10_000).nullable(),
+  presentedFrames: z.number().int().min(0).max(10_000).nullable(),
+  measuredMs: z.number().min(0).max(600_000).nullable(),
+  refreshHz: z.number().min(20).max(500),
+  flags: z.array(z.enum(["frame_miss", "blur", "hidden", "slow_decode"])).max(10).default([]),
+  clientTimes: z.strictObject({ stimulusOnset: clientTime, stimulusOffset: clientTime, responseAt: z.number().min(0).max(1e13) }),
+});
+export type AnswerInput = z.infer<typeof answerSchema>;

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "EvaluationSession" ADD COLUMN     "plan" JSONB;
