@@ -11,6 +11,7 @@ import {
 } from "@/lib/hype";
 import { ImageLabel, SessionStatus, type Db, type Prisma } from "@/lib/db";
 import { parsePlan, type SessionPlan } from "@/lib/sessions/plan";
+import { needsRerun, planRerun, REPLACED_FLAG } from "@/lib/sessions/rerun";
 import { maskToken, newStimulusToken, STIMULUS_TOKEN_TTL_MS } from "@/lib/sessions/tokens";
 import { parseStudyConfig, staircaseParamsOf, type StudyConfig } from "@/lib/studies/config";
 import type { AnswerInput } from "@/lib/validations/session";
@@ -171,6 +172,11 @@ function outcome(locked: Locked, trial: { index: number; correct: boolean | null
   };
 }
 
+async function sourceSetOf(tx: Tx, session: { studyId: string; armId: string | null }, label: "real" | "generated"): Promise<string> {
+  if (label === "generated") return (await tx.arm.findUniqueOrThrow({ where: { id: session.armId! }, select: { generatedSetId: true } })).generatedSetId;
+  return (await tx.study.findUniqueOrThrow({ where: { id: session.studyId }, select: { realImageSetId: true } })).realImageSetId!;
+}
+
 async function settleQualification(tx: Tx, locked: Locked, block: number, now: Date): Promise<boolean> {
   const trials = await tx.trial.findMany({ where: { sessionId: locked.session.id, block }, select: { label: true, correct: true } });
   const tally = { real: 0, realWrong: 0, generated: 0, generatedWrong: 0 };
@@ -210,21 +216,30 @@ export async function submitAnswer(db: Db, input: { sessionId: string; participa
   const answer = input.answer;
   return db.$transaction(async (tx) => {
     const locked = await lockSession(tx, input.sessionId, input.participantId);
-    const { session, plan } = locked;
+    const { session } = locked;
     const trial = await tx.trial.findUnique({ where: { sessionId_index: { sessionId: session.id, index: answer.index } } });
     if (!trial) throw new ApiError("CONFLICT", `Trial ${answer.index} was not issued to this session.`);
     const given = answer.answer === "real" ? ImageLabel.REAL : ImageLabel.GENERATED;
     if (trial.answeredAt) {
-      if (trial.answer === given && trial.presentedFrames === answer.presentedFrames) return outcome(locked, trial, session.status, plan);
+      if (trial.answer === given && trial.presentedFrames === answer.presentedFrames) return outcome(locked, trial, session.status, locked.plan);
       throw new ApiError("CONFLICT", `Trial ${answer.index} is already answered.`);
     }
     if (answer.requestedFrames !== trial.requestedFrames) {
       throw new ApiError("UNPROCESSABLE", `The exposure reported for trial ${answer.index} is not the one the server issued.`);
     }
+    let plan = locked.plan;
     const planned = plan.trials[trial.index]!;
     const correct = given === trial.label;
-    const flags = new Set(answer.flags);
+    const flags = new Set<string>(answer.flags);
     if (trial.requestedFrames !== null && answer.presentedFrames !== trial.requestedFrames) flags.add("frame_miss");
+    const rerunPlan =
+      planned.protocol === "hype_time" && locked.config.rerunFlagged && needsRerun([...flags])
+        ? await planRerun(tx, { plan, index: trial.index, seed: session.seed, sourceSetId: await sourceSetOf(tx, session, planned.label) })
+        : null;
+    if (rerunPlan) {
+      flags.add(REPLACED_FLAG);
+      plan = rerunPlan;
+    }
     const stored = await tx.trial.update({
       where: { id: trial.id },
       data: {
@@ -240,7 +255,8 @@ export async function submitAnswer(db: Db, input: { sessionId: string; participa
     });
 
     const staircases = readStaircases(session.staircaseState);
-    if (planned.protocol === "hype_time") staircases[planned.block] = addResponse(staircases[planned.block]!, correct);
+    // A replaced trial does not move the staircase: its re-run will, at the same exposure.
+    if (planned.protocol === "hype_time" && !rerunPlan) staircases[planned.block] = addResponse(staircases[planned.block]!, correct);
     const block = plan.blocks[planned.block]!;
     const blockEnded = trial.index === block.start + block.size - 1;
     let status = session.status;
@@ -253,6 +269,7 @@ export async function submitAnswer(db: Db, input: { sessionId: string; participa
       data: {
         staircaseState: staircases as unknown as Prisma.InputJsonValue,
         status,
+        ...(rerunPlan ? { plan: rerunPlan } : {}),
         ...(FINISHED.includes(status) ? { completedAt: now } : {}),
       },
     });

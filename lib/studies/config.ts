@@ -19,6 +19,8 @@ export const studyConfigSchema = z.object({
   masks: z.object({ count: z.number().int().min(0).max(8), durationMs: z.number().min(10).max(200) }),
   keys: z.object({ real: z.string().length(1), generated: z.string().length(1) }),
   minWindow: z.object({ width: z.number().int().min(200), height: z.number().int().min(200) }),
+  /** Re-run a timed trial with a fresh image when its frames were missed or the page lost focus. */
+  rerunFlagged: z.boolean().default(true),
 });
 export type StudyConfig = z.infer<typeof studyConfigSchema>;
 

@@ -12,6 +12,7 @@ export const DEFAULT_STUDY_CONFIG: StudyConfig = studyConfigSchema.parse({
   masks: { count: 4, durationMs: 30 },
   keys: { real: "f", generated: "j" },
   minWindow: { width: 800, height: 600 },
+  rerunFlagged: true,
 });
 
 /** The demo's pools hold 12 images each: short blocks that fit them, same rules otherwise. */

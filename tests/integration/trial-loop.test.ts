@@ -147,6 +147,26 @@ describe.each(targetKinds())("the trial loop on %s", (kind) => {
     expect(new Set(session.trials.map((trial) => trial.imageId)).size).toBe(16);
   });
 
+  it("re-runs a timed trial that lost focus or missed frames with a fresh image, at the same exposure", async () => {
+    const { sessionId, participantId } = await newParticipantSession();
+    await recordDevice(test.db, sessionId, participantId, DEVICE);
+    const first = await issue(sessionId, participantId);
+    const right = await labelOf(sessionId, 0);
+    const flagged = await submitAnswer(test.db, { sessionId, participantId, answer: { ...answerFor(first, right), flags: ["blur"] } });
+    expect(flagged).toMatchObject({ answered: 1, total: 17 });
+    const rerun = await issue(sessionId, participantId);
+    expect(rerun).toMatchObject({ index: 1, blockTrial: 1, blockSize: 9, exposure: first.exposure });
+    const [original, replacement] = await test.db.trial.findMany({ where: { sessionId }, orderBy: { index: "asc" } });
+    expect(original!.flags).toEqual(["blur", "replaced"]);
+    expect(replacement!.label).toBe(original!.label);
+    expect(replacement!.imageId).not.toBe(original!.imageId);
+    // A frame miss found by the server (presented ≠ requested) counts too.
+    const missed = await submitAnswer(test.db, { sessionId, participantId, answer: { ...answerFor(rerun, right), presentedFrames: rerun.exposure!.frames + 2 } });
+    expect(missed.total).toBe(18);
+    const plan = (await test.db.evaluationSession.findUniqueOrThrow({ where: { id: sessionId } })).plan as { trials: { imageId: string }[] };
+    expect(new Set(plan.trials.map((trial) => trial.imageId)).size).toBe(18);
+  });
+
   it("serves a stimulus only to its participant and only until it expires; masks too", async () => {
     const { sessionId, participantId } = await newParticipantSession();
     await recordDevice(test.db, sessionId, participantId, DEVICE);

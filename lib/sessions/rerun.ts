@@ -1,0 +1,39 @@
+import { createRng, randomIndex, seedFrom } from "@/lib/hype";
+import type { Db } from "@/lib/db";
+import type { SessionPlan } from "@/lib/sessions/plan";
+
+type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+
+/** Flags that make a timed trial worthless as a measurement of the exposure it was meant to show. */
+export const RERUN_FLAGS = ["frame_miss", "blur", "hidden"] as const;
+/** Marks the flagged trial that a re-run replaced; scoring leaves it out. */
+export const REPLACED_FLAG = "replaced";
+
+export function needsRerun(flags: readonly string[]): boolean {
+  return RERUN_FLAGS.some((flag) => flags.includes(flag));
+}
+
+/**
+ * Inserts a re-run of trial `index` right after it: same label and source, a fresh image the
+ * evaluator has not seen (chosen from the seed), in the same block. Returns the new plan, or null
+ * when the pool has no unseen image left (then the flagged trial counts as it is).
+ */
+export async function planRerun(
+  tx: Tx,
+  input: { plan: SessionPlan; index: number; seed: number; sourceSetId: string },
+): Promise<SessionPlan | null> {
+  const planned = input.plan.trials[input.index]!;
+  const used = new Set(input.plan.trials.map((trial) => trial.imageId));
+  const pool = await tx.image.findMany({ where: { imageSetId: input.sourceSetId }, select: { id: true }, orderBy: { id: "asc" } });
+  const fresh = pool.map((image) => image.id).filter((id) => !used.has(id));
+  if (fresh.length === 0) return null;
+  const imageId = fresh[randomIndex(createRng(seedFrom(input.seed, "rerun", input.index)), fresh.length)]!;
+  const trials = [...input.plan.trials];
+  trials.splice(input.index + 1, 0, { ...planned, imageId });
+  const blocks = input.plan.blocks.map((block, position) => {
+    if (position === planned.block) return { ...block, size: block.size + 1 };
+    if (position > planned.block) return { ...block, start: block.start + 1 };
+    return block;
+  });
+  return { blocks, trials };
+}
