@@ -13,7 +13,7 @@ import { ImageLabel, SessionStatus, type Db, type Prisma } from "@/lib/db";
 import { parsePlan, type SessionPlan } from "@/lib/sessions/plan";
 import { needsRerun, planRerun, REPLACED_FLAG } from "@/lib/sessions/rerun";
 import { maskToken, newStimulusToken, STIMULUS_TOKEN_TTL_MS } from "@/lib/sessions/tokens";
-import { parseStudyConfig, staircaseParamsOf, type StudyConfig } from "@/lib/studies/config";
+import { parseStudyConfig, staircaseParamsOf } from "@/lib/studies/config";
 import type { AnswerInput } from "@/lib/validations/session";
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
