@@ -62,7 +62,12 @@ export { ApiError };
  * a study through its link. 401 without one; ownership of a session is checked by the service.
  */
 export async function requireParticipant(): Promise<{ participantId: string }> {
-  const participantId = unsign((await cookies()).get(PARTICIPANT_COOKIE)?.value, authSecret(), PARTICIPANT_COOKIE_PURPOSE);
+  const participantId = await getParticipantId();
   if (!participantId) throw new ApiError("UNAUTHENTICATED", "Open the study link first.");
   return { participantId };
+}
+
+/** The participant id from the signed cookie, or null (pages redirect to the study link). */
+export async function getParticipantId(): Promise<string | null> {
+  return unsign((await cookies()).get(PARTICIPANT_COOKIE)?.value, authSecret(), PARTICIPANT_COOKIE_PURPOSE);
 }

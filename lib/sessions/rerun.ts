@@ -5,7 +5,7 @@ import type { SessionPlan } from "@/lib/sessions/plan";
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
 /** Flags that make a timed trial worthless as a measurement of the exposure it was meant to show. */
-export const RERUN_FLAGS = ["frame_miss", "blur", "hidden"] as const;
+export const RERUN_FLAGS = ["frame_miss", "frame_drop", "blur", "hidden"] as const;
 /** Marks the flagged trial that a re-run replaced; scoring leaves it out. */
 export const REPLACED_FLAG = "replaced";
 

@@ -1,6 +1,22 @@
 import type { Db } from "@/lib/db";
 import { readMaskToken } from "@/lib/sessions/tokens";
 import { readObject } from "@/lib/storage/local";
+import { padPng, paddedLength } from "@/lib/storage/png-padding";
+
+const TARGET_CACHE_MS = 60_000;
+const targets = new Map<string, { length: number; until: number }>();
+
+/** The length every stimulus of a study is served at: its largest image plus the padding chunk. */
+async function stimulusLength(db: Db, studyId: string, now: number): Promise<number> {
+  const cached = targets.get(studyId);
+  if (cached && cached.until > now) return cached.length;
+  const study = await db.study.findUniqueOrThrow({ where: { id: studyId }, select: { realImageSetId: true, arms: { select: { generatedSetId: true } } } });
+  const setIds = [study.realImageSetId, ...study.arms.map((arm) => arm.generatedSetId)].filter((id): id is string => id !== null);
+  const largest = await db.image.aggregate({ where: { imageSetId: { in: setIds } }, _max: { byteSize: true } });
+  const length = paddedLength(largest._max.byteSize ?? 0);
+  targets.set(studyId, { length, until: now + TARGET_CACHE_MS });
+  return length;
+}
 
 /**
  * The bytes behind a stimulus or mask token, for the participant it was issued to; null for an
@@ -11,11 +27,13 @@ export async function stimulusBytes(db: Db, input: { token: string; participantI
   if (!/^[A-Za-z0-9_-]{20,400}$/.test(input.token)) return null;
   const trial = await db.trial.findUnique({
     where: { stimulusToken: input.token },
-    select: { tokenExpiresAt: true, answeredAt: true, session: { select: { participantId: true } }, image: { select: { storageKey: true } } },
+    select: { tokenExpiresAt: true, session: { select: { participantId: true, studyId: true } }, image: { select: { storageKey: true } } },
   });
   if (trial) {
     if (trial.session.participantId !== input.participantId || trial.tokenExpiresAt <= now) return null;
-    return readObject(trial.image.storageKey);
+    const bytes = await readObject(trial.image.storageKey);
+    // Every stimulus of a study leaves at one byte length: size must not tell real from generated.
+    return padPng(bytes, await stimulusLength(db, trial.session.studyId, now.getTime()));
   }
   const mask = readMaskToken(input.secret, input.token, now.getTime());
   if (!mask) return null;

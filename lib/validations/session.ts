@@ -22,7 +22,8 @@ export const answerSchema = z.strictObject({
   presentedFrames: z.number().int().min(0).max(10_000).nullable(),
   measuredMs: z.number().min(0).max(600_000).nullable(),
   refreshHz: z.number().min(20).max(500),
-  flags: z.array(z.enum(["frame_miss", "blur", "hidden", "slow_decode"])).max(10).default([]),
+  /** The presenter's flags (components/trial/types.ts TRIAL_FLAGS). */
+  flags: z.array(z.enum(["frame_miss", "frame_drop", "mask_miss", "refresh_mismatch", "hidden", "blur", "slow_load"])).max(10).default([]),
   clientTimes: z.strictObject({ stimulusOnset: clientTime, stimulusOffset: clientTime, responseAt: z.number().min(0).max(1e13) }),
 });
 export type AnswerInput = z.infer<typeof answerSchema>;

@@ -174,6 +174,9 @@ describe.each(targetKinds())("the trial loop on %s", (kind) => {
     const token = spec.stimulusUrl.split("/").pop()!;
     const bytes = await stimulusBytes(test.db, { token, participantId, secret: SECRET });
     expect(bytes?.subarray(1, 4).toString()).toBe("PNG");
+    // Padded to the study's one stimulus length, whatever the image.
+    const largest = await test.db.image.aggregate({ _max: { byteSize: true } });
+    expect(bytes!.length).toBe(largest._max.byteSize! + 12);
     const stranger = await joinStudy(test.db, { linkCode });
     expect(await stimulusBytes(test.db, { token, participantId: stranger.participantId, secret: SECRET })).toBeNull();
     expect(await stimulusBytes(test.db, { token, participantId, secret: SECRET, now: new Date(Date.now() + 11 * 60_000) })).toBeNull();

@@ -3,9 +3,9 @@
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { getCurrentUser } from "@/lib/auth/guard";
+import { getCurrentUser, getParticipantId } from "@/lib/auth/guard";
 import { authSecret } from "@/lib/auth/secret";
-import { sign, unsign } from "@/lib/auth/signed-value";
+import { sign } from "@/lib/auth/signed-value";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { joinStudy, PARTICIPANT_COOKIE, PARTICIPANT_COOKIE_PURPOSE } from "@/lib/sessions/participants";
@@ -26,7 +26,7 @@ export async function joinStudyAction(formData: FormData): Promise<void> {
   const { participantId } = await joinStudy(getDb(), {
     linkCode: input.code,
     userId: user?.id,
-    participantId: unsign(cookieStore.get(PARTICIPANT_COOKIE)?.value, authSecret(), PARTICIPANT_COOKIE_PURPOSE),
+    participantId: await getParticipantId(),
     external: { prolificPid: input.prolificPid, prolificStudyId: input.prolificStudyId, prolificSessionId: input.prolificSessionId },
   });
   cookieStore.set(PARTICIPANT_COOKIE, sign(participantId, authSecret(), PARTICIPANT_COOKIE_PURPOSE), {

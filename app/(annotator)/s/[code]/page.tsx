@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
+import { notFound, redirect } from "next/navigation";
 import { Button } from "@/components/ui/button";
+import { getParticipantId } from "@/lib/auth/guard";
 import { getDb } from "@/lib/db";
 import { findStudyByLink } from "@/lib/sessions/participants";
 import { joinStudyAction } from "./actions";
@@ -16,6 +17,11 @@ export default async function StudyLinkPage({ params, searchParams }: Props) {
   const query = await searchParams;
   const study = await findStudyByLink(getDb(), code);
   if (!study) notFound();
+  // Coming back through the link (closed tab, another day): straight back to the same session.
+  const participantId = await getParticipantId();
+  if (participantId && (await getDb().evaluationSession.count({ where: { studyId: study.id, participantId } })) > 0) {
+    redirect(`/s/${encodeURIComponent(code)}/session`);
+  }
   const open = study.status === "LIVE";
   return (
     <main className="mx-auto max-w-2xl px-6 py-16">
