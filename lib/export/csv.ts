@@ -19,6 +19,8 @@ export function csvRecord(fields: readonly string[]): string {
   return `${fields.map(csvField).join(",")}\r\n`;
 }
 
+const SPECIAL = /[",\r\n]/g;
+
 /** A record read from CSV, with the (1-based) physical line it starts on. */
 export interface CsvRecordRead {
   fields: string[];
@@ -108,8 +110,13 @@ export class CsvReader {
         this.started = true;
       } else {
         if (this.quoted) throw new CsvSyntaxError(this.line, "text after the closing quote of a field");
-        this.field += c;
+        // Plain text up to the next separator, quote or line break, in one slice.
+        SPECIAL.lastIndex = i;
+        const next = SPECIAL.exec(text);
+        const stop = next ? next.index : text.length;
+        this.field += text.slice(i, stop);
         this.started = true;
+        i = stop - 1;
       }
     }
     return out;

@@ -58,4 +58,25 @@ describe("CSV reading", () => {
       }),
     );
   });
+
+  it("reads any written table the same when it arrives in arbitrary chunks", () => {
+    const field = fc.string({ unit: fc.constantFrom("a", "bc", ",", '"', "\r", "\n", "\r\n", " ") });
+    const table = fc.array(fc.array(field, { minLength: 2, maxLength: 4 }), { minLength: 1, maxLength: 6 });
+    fc.assert(
+      fc.property(table, fc.array(fc.nat(), { maxLength: 6 }), (rows, cuts) => {
+        const text = rows.map(csvRecord).join("");
+        const points = [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
+        const reader = new CsvReader();
+        const records = [];
+        let from = 0;
+        for (const p of [...points, text.length]) {
+          records.push(...reader.push(text.slice(from, p)));
+          from = p;
+        }
+        records.push(...reader.end());
+        expect(records).toEqual(readCsv(text));
+        expect(records.map((r) => r.fields)).toEqual(rows);
+      }),
+    );
+  });
 });
