@@ -14,6 +14,7 @@
 import {
   LABELS,
   PROTOCOLS,
+  REPLACED_FLAG,
   scoreStudy,
   ScoringInputError,
   TRIAL_ROW_COLUMNS,
@@ -83,8 +84,7 @@ export const EXPORT_COLUMNS = [
 /** The columns a file needs to be scored (lib/hype's TRIAL_ROW_COLUMNS); all others are optional. */
 export const REQUIRED_COLUMNS: readonly string[] = TRIAL_ROW_COLUMNS;
 
-/** The flag that marks a trial re-run because of a timing or focus problem; scoring leaves it out. */
-export const REPLACED_FLAG = "replaced";
+export { REPLACED_FLAG };
 /** Separator of the flags in one CSV field. */
 export const FLAG_SEPARATOR = ";";
 

@@ -2,7 +2,7 @@
  * Public API of the HYPE science core: pure, deterministic, seeded. No React, Next, Prisma,
  * DOM or environment access in here; the server and the results page import from this file.
  */
-export { PROTOCOLS, LABELS, type Protocol, type Label } from "./types";
+export { PROTOCOLS, LABELS, REPLACED_FLAG, type Protocol, type Label } from "./types";
 export { ScheduleError, ScoringInputError, type ScheduleErrorCode, type RowIssue } from "./errors";
 export { createRng, seedFrom, randomIndex, randomUnit, shuffled, type Seed, type RandomGenerator } from "./random";
 

@@ -194,7 +194,8 @@ export function scoreStudy(rows: readonly TrialRow[], options: ScoreOptions): St
   }
   const armIds = [...byArm.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const arms = armIds.map((arm): ArmScores => {
-    const all = byArm.get(arm) as EvaluatorTallies[];
+    // Evaluators in id order: the bootstrap then depends on the data, not on the order of the rows.
+    const all = (byArm.get(arm) as EvaluatorTallies[]).sort((a, b) => (a.evaluator < b.evaluator ? -1 : a.evaluator > b.evaluator ? 1 : 0));
     const qualification = summarizeQualification(all);
     const failed = new Set(qualification?.perEvaluator.filter((q) => !q.passed).map((q) => q.evaluator));
     const scored = options.excludeFailedQualification ? all.filter((t) => !failed.has(t.evaluator)) : all;

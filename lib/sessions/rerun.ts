@@ -1,4 +1,5 @@
 import { createRng, randomIndex, seedFrom } from "@/lib/hype";
+export { REPLACED_FLAG } from "@/lib/hype";
 import type { Db } from "@/lib/db";
 import type { SessionPlan } from "@/lib/sessions/plan";
 
@@ -6,8 +7,6 @@ type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
 /** Flags that make a timed trial worthless as a measurement of the exposure it was meant to show. */
 export const RERUN_FLAGS = ["frame_miss", "frame_drop", "blur", "hidden"] as const;
-/** Marks the flagged trial that a re-run replaced; scoring leaves it out. */
-export const REPLACED_FLAG = "replaced";
 
 export function needsRerun(flags: readonly string[]): boolean {
   return RERUN_FLAGS.some((flag) => flags.includes(flag));

@@ -136,9 +136,10 @@ describe("qualification", () => {
     const q = scoreStudy([...pass, ...fail, ...timed], { seed: 1, resamples: 100 }).arms[0]!.qualification!;
     expect(q.evaluators).toBe(2);
     expect(q.passed).toBe(1);
+    // Evaluators are listed in id order.
     expect(q.perEvaluator.map((r) => [r.evaluator, r.passed])).toEqual([
-      ["good", true],
       ["bad", false],
+      ["good", true],
     ]);
   });
   it("can leave failed evaluators out of the scores", () => {
@@ -183,5 +184,18 @@ describe("row validation", () => {
   });
   it("accepts an empty study", () => {
     expect(scoreStudy([], { seed: 1 })).toMatchObject({ arms: [], separability: { hypeTime: null, hypeInf: null } });
+  });
+});
+
+describe("scoreStudy and row order", () => {
+  it("gives the same scores and intervals whatever the order of the rows", async () => {
+    const { simulateArm, scoreStudy: score } = await import("@/lib/hype");
+    const population = { thresholdMeanMs: 300, thresholdSdMs: 60, slopePerMs: 0.02, lapseRate: 0.02 };
+    const rows = [
+      ...simulateArm({ arm: "a", evaluators: 6, population, blocks: [{ protocol: "hype_time", size: 20 }], seed: 9 }).rows,
+      ...simulateArm({ arm: "b", evaluators: 5, population, blocks: [{ protocol: "hype_time", size: 20 }], seed: 10 }).rows,
+    ];
+    const reversed = [...rows].reverse();
+    expect(score(reversed, { seed: 3, resamples: 500 })).toEqual(score(rows, { seed: 3, resamples: 500 }));
   });
 });
