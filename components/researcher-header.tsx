@@ -13,6 +13,9 @@ export function ResearcherHeader({ user }: { user: CurrentUser }) {
             <Link href="/dashboard" className="hover:text-zinc-900">
               Studies
             </Link>
+            <Link href="/image-sets" className="hover:text-zinc-900">
+              Image sets
+            </Link>
             {user.role === "ADMIN" ? (
               <Link href="/admin" className="hover:text-zinc-900">
                 Administration

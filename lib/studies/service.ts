@@ -48,7 +48,40 @@ export async function createStudy(db: Db, user: CurrentUser, input: CreateStudyI
 export async function getStudy(db: Db, user: CurrentUser, id: string) {
   const study = await db.study.findUnique({
     where: { id },
-    select: { ...summary, config: true, instructions: true, consentText: true, arms: { orderBy: { position: "asc" } } },
+    select: {
+      ...summary,
+      config: true,
+      instructions: true,
+      consentText: true,
+      feedback: true,
+      qualificationRequired: true,
+      qualificationDomain: true,
+      recruitment: true,
+      prolificCompletionCode: true,
+      realImageSetId: true,
+      seed: true,
+      launchedAt: true,
+      closedAt: true,
+      arms: { orderBy: { position: "asc" } },
+    },
   });
   return assertStudyAccess(user, study);
+}
+
+/** The image sets a study may use: its owner's, with image counts and their size(s). */
+export async function imageSetOptions(db: Db, ownerId: string) {
+  const sets = await db.imageSet.findMany({ where: { ownerId }, orderBy: { createdAt: "desc" }, select: { id: true, name: true, label: true } });
+  const sizes = await db.image.groupBy({
+    by: ["imageSetId", "width", "height"],
+    where: { imageSetId: { in: sets.map((set) => set.id) } },
+    _count: { _all: true },
+  });
+  return sets.map((set) => {
+    const own = sizes.filter((size) => size.imageSetId === set.id);
+    return {
+      ...set,
+      images: own.reduce((sum, size) => sum + size._count._all, 0),
+      size: own.length === 1 ? `${own[0]!.width}×${own[0]!.height}` : own.length > 1 ? "mixed sizes" : null,
+    };
+  });
 }

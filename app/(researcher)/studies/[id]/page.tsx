@@ -1,11 +1,17 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
+import Link from "next/link";
 import { notFound } from "next/navigation";
+import { LifecycleControls } from "@/components/studies/lifecycle-controls";
+import { LiveProgress } from "@/components/studies/live-progress";
 import { StatusBadge } from "@/components/studies/status-badge";
+import { StudyEditor, type EditableStudy } from "@/components/studies/study-editor";
 import { Card } from "@/components/ui/card";
 import { ApiError } from "@/lib/api/errors";
 import { requirePageUser, RESEARCHER_ROLES } from "@/lib/auth/guard";
 import { getDb } from "@/lib/db";
-import { getStudy } from "@/lib/studies/service";
+import { parseStudyConfig } from "@/lib/studies/config";
+import { getStudy, imageSetOptions } from "@/lib/studies/service";
 
 export const metadata: Metadata = { title: "Study" };
 
@@ -21,15 +27,30 @@ async function loadStudy(id: string) {
 
 export default async function StudyPage({ params }: { params: Promise<{ id: string }> }) {
   const study = await loadStudy((await params).id);
+  const sets = await imageSetOptions(getDb(), study.ownerId);
+  const requestHeaders = await headers();
+  const origin = `${requestHeaders.get("x-forwarded-proto") ?? "http"}://${requestHeaders.get("host") ?? "localhost"}`;
+  const editable: EditableStudy = {
+    ...study,
+    config: parseStudyConfig(study.config),
+    arms: study.arms.map((arm) => ({ name: arm.name, generatedSetId: arm.generatedSetId, targetEvaluators: arm.targetEvaluators })),
+  };
   return (
     <div className="space-y-6">
-      <div>
-        <div className="flex items-center gap-3">
-          <h1 className="text-2xl font-semibold tracking-tight">{study.name}</h1>
-          <StatusBadge status={study.status} />
-          {study.isDemo ? <span className="rounded bg-indigo-50 px-1.5 py-0.5 text-xs font-medium text-indigo-700">demo — placeholder images</span> : null}
+      <div className="flex flex-wrap items-start justify-between gap-4">
+        <div>
+          <div className="flex items-center gap-3">
+            <h1 className="text-2xl font-semibold tracking-tight">{study.name}</h1>
+            <StatusBadge status={study.status} />
+            {study.isDemo ? <span className="rounded bg-indigo-50 px-1.5 py-0.5 text-xs font-medium text-indigo-700">demo — placeholder images</span> : null}
+          </div>
+          {study.description ? <p className="mt-2 max-w-3xl text-sm text-zinc-600">{study.description}</p> : null}
         </div>
-        {study.description ? <p className="mt-2 max-w-3xl text-sm text-zinc-600">{study.description}</p> : null}
+        <div className="flex gap-3 text-sm">
+          <Link className="font-medium text-indigo-600 hover:underline" href={`/studies/${study.id}/results`}>
+            Results and exports →
+          </Link>
+        </div>
       </div>
       <div className="grid gap-6 md:grid-cols-2">
         <Card title="Annotator link">
@@ -38,21 +59,16 @@ export default async function StudyPage({ params }: { params: Promise<{ id: stri
             /s/{study.linkCode}
           </code>
         </Card>
-        <Card title="Arms (models under test)">
-          {study.arms.length === 0 ? (
-            <p className="text-sm text-zinc-600">No arms yet. Each arm is one model with its set of generated images.</p>
-          ) : (
-            <ul className="space-y-1 text-sm">
-              {study.arms.map((arm) => (
-                <li key={arm.id} className="flex justify-between">
-                  <span>{arm.name}</span>
-                  <span className="text-zinc-500">target {arm.targetEvaluators} evaluators</span>
-                </li>
-              ))}
-            </ul>
-          )}
+        <Card title="Lifecycle">
+          <LifecycleControls studyId={study.id} status={study.status} />
         </Card>
       </div>
+      {study.status !== "DRAFT" ? (
+        <Card title="Live progress">
+          <LiveProgress studyId={study.id} />
+        </Card>
+      ) : null}
+      <StudyEditor study={editable} sets={sets} origin={origin} />
     </div>
   );
 }
