@@ -16,6 +16,9 @@ export function ResearcherHeader({ user }: { user: CurrentUser }) {
             <Link href="/image-sets" className="hover:text-zinc-900">
               Image sets
             </Link>
+            <Link href="/settings" className="hover:text-zinc-900">
+              API tokens
+            </Link>
             {user.role === "ADMIN" ? (
               <Link href="/admin" className="hover:text-zinc-900">
                 Administration

@@ -46,7 +46,10 @@ export default async function StudyPage({ params }: { params: Promise<{ id: stri
           </div>
           {study.description ? <p className="mt-2 max-w-3xl text-sm text-zinc-600">{study.description}</p> : null}
         </div>
-        <div className="flex gap-3 text-sm">
+        <div className="flex gap-4 text-sm">
+          <Link className="font-medium text-indigo-600 hover:underline" href={`/studies/${study.id}/planning`}>
+            Plan evaluators
+          </Link>
           <Link className="font-medium text-indigo-600 hover:underline" href={`/studies/${study.id}/results`}>
             Results and exports →
           </Link>
