@@ -20,6 +20,7 @@ import { chromium } from "playwright";
 import { createRng, framesForMs, shuffled } from "@/lib/hype";
 import type { BenchLoad, BenchTrial, BenchTrialResult } from "./page";
 import type { FrameClockMode } from "@/components/trial/frame-timing";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../../tests/support/chromium";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "../..");
@@ -57,16 +58,6 @@ const conditionNames = arg("conditions", "idle,load,heavy,heavy-callbacks").spli
 for (const c of conditionNames) if (!CONDITIONS[c]) throw new Error(`unknown condition ${c}; known: ${Object.keys(CONDITIONS).join(", ")}`);
 if (!(Number.isInteger(TRIALS) && TRIALS > 0 && Number.isInteger(LANES) && LANES > 0)) throw new Error("--trials and --lanes must be positive integers");
 
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 async function bundle(): Promise<string> {
   const out = await build({
@@ -174,7 +165,7 @@ const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 async function main(): Promise<void> {
   const script = await bundle();
   const server = await serve(script);
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(server.url);

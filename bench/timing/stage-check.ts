@@ -14,6 +14,7 @@ import { fileURLToPath } from "node:url";
 import assert from "node:assert/strict";
 import { build } from "esbuild";
 import { chromium } from "playwright";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../../tests/support/chromium";
 import postcss from "postcss";
 import tailwind from "@tailwindcss/postcss";
 import sharp from "sharp";
@@ -72,10 +73,7 @@ async function main(): Promise<void> {
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const { port } = server.address() as { port: number };
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   const checks: string[] = [];
   const ok = (what: string) => {
     checks.push(what);

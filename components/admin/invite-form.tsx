@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
+import { sendJson } from "@/components/send-json";
 import { Field, FormError } from "@/components/ui/field";
 
 export function InviteForm() {
@@ -17,18 +18,18 @@ export function InviteForm() {
     setPending(true);
     setError(null);
     setLink(null);
-    const response = await fetch("/api/admin/invitations", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ email: String(form.get("email") ?? ""), role: String(form.get("role") ?? "RESEARCHER") }),
-    }).catch(() => null);
-    setPending(false);
-    const payload = (await response?.json().catch(() => null)) as { invitation?: { link: string }; error?: { message: string } } | null;
-    if (!response?.ok || !payload?.invitation) {
-      setError(payload?.error?.message ?? "Could not create the invitation.");
+    try {
+      const { invitation } = await sendJson<{ invitation: { link: string } }>("/api/admin/invitations", "POST", {
+        email: String(form.get("email") ?? ""),
+        role: String(form.get("role") ?? "RESEARCHER"),
+      });
+      setLink(invitation.link);
+    } catch (caught) {
+      setError((caught as Error).message);
       return;
+    } finally {
+      setPending(false);
     }
-    setLink(payload.invitation.link);
     router.refresh();
   }
 

@@ -1,6 +1,7 @@
 "use client";
 
 import { useState } from "react";
+import { sendJson } from "@/components/send-json";
 import { FormError } from "@/components/ui/field";
 
 export function SignupSetting({ initial }: { initial: boolean }) {
@@ -11,14 +12,14 @@ export function SignupSetting({ initial }: { initial: boolean }) {
   async function toggle(next: boolean) {
     setSaving(true);
     setError(null);
-    const response = await fetch("/api/admin/settings", {
-      method: "PATCH",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ openSignup: next }),
-    }).catch(() => null);
-    setSaving(false);
-    if (response?.ok) setOpenSignup(next);
-    else setError("Could not save the setting. Try again.");
+    try {
+      await sendJson("/api/admin/settings", "PATCH", { openSignup: next });
+      setOpenSignup(next);
+    } catch (caught) {
+      setError((caught as Error).message);
+    } finally {
+      setSaving(false);
+    }
   }
 
   return (

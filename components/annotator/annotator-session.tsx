@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { getAnswerQueue } from "@/components/trial/answer-queue";
 import { TrialProgress, TrialStage } from "@/components/trial/trial-stage";
-import type { TrialAnswer, TrialSpec } from "@/components/trial/types";
+import type { AnswerOutcome, TrialAnswer, TrialSpec } from "@/lib/sessions/contract";
 import { useAnswerQueueState } from "@/components/trial/use-answer-queue";
 import { Button } from "@/components/ui/button";
 import { BlockBreak } from "./block-break";
@@ -25,7 +25,6 @@ const FINISHED = ["COMPLETED", "DISQUALIFIED"];
 const tutorialKey = (sessionId: string) => `percept:tutorial:${sessionId}`;
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-type Outcome = { correct?: boolean; answered: number; total: number; status: SessionView["status"] };
 
 /**
  * The annotator's whole session: device check → tutorial → trials with breaks → completion.
@@ -86,7 +85,7 @@ export function AnnotatorSession({ linkCode, studyName }: { linkCode: string; st
 
   const submit = useCallback(
     async (answer: TrialAnswer) => {
-      const outcome = (await getAnswerQueue(session!.id).submit(answer)) as Outcome;
+      const outcome = (await getAnswerQueue(session!.id).submit(answer)) as AnswerOutcome;
       setSession((current) => (current ? { ...current, answered: outcome.answered, total: outcome.total, status: outcome.status } : current));
       return { correct: outcome.correct };
     },

@@ -1,20 +1,7 @@
 /** The annotator's calls to the server; every failure carries the API's message. */
-import type { TrialSpec } from "@/components/trial/types";
+import type { SessionView, TrialSpec } from "@/lib/sessions/contract";
 
-export type SessionView = {
-  id: string;
-  status: "STARTED" | "QUALIFYING" | "IN_PROGRESS" | "COMPLETED" | "DISQUALIFIED" | "ABANDONED";
-  answered: number;
-  total: number;
-  timed: boolean;
-  needsDeviceCheck: boolean;
-  refreshHz: number | null;
-  feedback: boolean;
-  keys: { real: string; generated: string };
-  minWindow: { width: number; height: number };
-  blocks: { protocol: string; size: number; start: number }[];
-  completion: { code: string; redirectUrl: string | null } | null;
-};
+export type { SessionView };
 
 export type NextResponse = { trial: TrialSpec } | { done: true; session: SessionView };
 

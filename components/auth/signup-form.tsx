@@ -5,6 +5,7 @@ import { signIn } from "next-auth/react";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
+import { sendJson } from "@/components/send-json";
 import { Field, FormError } from "@/components/ui/field";
 import { useHydrated } from "@/components/ui/use-hydrated";
 
@@ -27,20 +28,11 @@ export function SignUpForm({ firstAccount }: { firstAccount: boolean }) {
     };
     setPending(true);
     setError(null);
-    const response = await fetch("/api/accounts", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(body),
-    }).catch(() => null);
-    if (!response) {
+    try {
+      await sendJson("/api/accounts", "POST", body);
+    } catch (caught) {
       setPending(false);
-      setError("Could not reach the server. Check your connection and try again.");
-      return;
-    }
-    if (!response.ok) {
-      const payload = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
-      setPending(false);
-      setError(payload?.error?.message ?? "Sign-up failed.");
+      setError((caught as Error).message);
       return;
     }
     const result = await signIn("credentials", { redirect: false, email: body.email, password: body.password });

@@ -4,7 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { FormError } from "@/components/ui/field";
-import { sendJson } from "./api";
+import { sendJson } from "@/components/send-json";
 
 const ACTIONS: Record<string, { action: "launch" | "pause" | "resume" | "close"; label: string; confirm?: string; variant?: "secondary" }[]> = {
   DRAFT: [{ action: "launch", label: "Launch study", confirm: "Launch? The design (images, arms, staircase, blocks) locks; texts stay editable." }],

@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
+import { sendJson } from "@/components/send-json";
 import { Field, FormError } from "@/components/ui/field";
 
 export function NewStudyForm() {
@@ -16,18 +17,18 @@ export function NewStudyForm() {
     const form = new FormData(formElement);
     setPending(true);
     setError(null);
-    const response = await fetch("/api/studies", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ name: String(form.get("name") ?? ""), description: String(form.get("description") ?? "") }),
-    }).catch(() => null);
-    setPending(false);
-    if (!response?.ok) {
-      const payload = (await response?.json().catch(() => null)) as { error?: { message?: string } } | null;
-      setError(payload?.error?.message ?? "Could not reach the server. Try again.");
+    let study: { id: string };
+    try {
+      ({ study } = await sendJson<{ study: { id: string } }>("/api/studies", "POST", {
+        name: String(form.get("name") ?? ""),
+        description: String(form.get("description") ?? ""),
+      }));
+    } catch (caught) {
+      setError((caught as Error).message);
       return;
+    } finally {
+      setPending(false);
     }
-    const { study } = (await response.json()) as { study: { id: string } };
     formElement.reset();
     router.push(`/studies/${study.id}`);
     router.refresh();

@@ -7,7 +7,7 @@ import { HYPE_TIME_STAIRCASE } from "@/lib/hype/staircase-params";
 import type { StudyConfig } from "@/lib/studies/config";
 import { Button } from "@/components/ui/button";
 import { FormError } from "@/components/ui/field";
-import { sendJson } from "./api";
+import { sendJson } from "@/components/send-json";
 
 export type EditableStudy = {
   id: string;

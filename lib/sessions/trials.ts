@@ -15,33 +15,11 @@ import { needsRerun, planRerun, REPLACED_FLAG } from "@/lib/sessions/rerun";
 import { maskToken, newStimulusToken, STIMULUS_TOKEN_TTL_MS } from "@/lib/sessions/tokens";
 import { parseStudyConfig, staircaseParamsOf } from "@/lib/studies/config";
 import type { AnswerInput } from "@/lib/validations/session";
+import type { AnswerOutcome, TrialSpec } from "@/lib/sessions/contract";
+
+export type { AnswerOutcome, TrialSpec };
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
-
-/** What the browser gets for one trial: never the label, never a choice of exposure. */
-export type TrialSpec = {
-  index: number;
-  block: number;
-  blockTrial: number;
-  blockSize: number;
-  totalTrials: number;
-  protocol: "hype_time" | "hype_inf" | "qualification";
-  stimulusUrl: string;
-  exposure: { ms: number; frames: number } | null;
-  countdown: { steps: number; stepMs: number };
-  masks: { url: string; frames: number }[];
-  keys: { real: string; generated: string };
-};
-
-export type AnswerOutcome = {
-  index: number;
-  stored: true;
-  /** Only when the study gives feedback, and only after the answer is stored. */
-  correct?: boolean;
-  answered: number;
-  total: number;
-  status: SessionStatus;
-};
 
 const FINISHED: SessionStatus[] = [SessionStatus.COMPLETED, SessionStatus.DISQUALIFIED];
 

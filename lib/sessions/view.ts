@@ -3,24 +3,11 @@ import { Recruitment, SessionStatus, type Db, type Prisma } from "@/lib/db";
 import { parsePlan } from "@/lib/sessions/plan";
 import { parseStudyConfig } from "@/lib/studies/config";
 import type { DeviceReport } from "@/lib/validations/session";
+import type { SessionView } from "@/lib/sessions/contract";
+
+export type { SessionView };
 
 const PROLIFIC_COMPLETE = "https://app.prolific.com/submissions/complete";
-
-/** What the annotator's page needs to drive a session; nothing about labels or arms. */
-export type SessionView = {
-  id: string;
-  status: SessionStatus;
-  answered: number;
-  total: number;
-  timed: boolean;
-  needsDeviceCheck: boolean;
-  refreshHz: number | null;
-  feedback: boolean;
-  keys: { real: string; generated: string };
-  minWindow: { width: number; height: number };
-  blocks: { protocol: string; size: number; start: number }[];
-  completion: { code: string; redirectUrl: string | null } | null;
-};
 
 export async function sessionView(db: Db, sessionId: string, participantId: string): Promise<SessionView> {
   const session = await db.evaluationSession.findUnique({

@@ -1,4 +1,7 @@
 import { z } from "zod";
+import { TRIAL_FLAGS } from "@/lib/sessions/contract";
+
+const flagValues = Object.values(TRIAL_FLAGS) as [string, ...string[]];
 
 export const startSessionSchema = z.strictObject({ linkCode: z.string().min(1).max(64) });
 
@@ -23,7 +26,7 @@ export const answerSchema = z.strictObject({
   measuredMs: z.number().min(0).max(600_000).nullable(),
   refreshHz: z.number().min(20).max(500),
   /** The presenter's flags (components/trial/types.ts TRIAL_FLAGS). */
-  flags: z.array(z.enum(["frame_miss", "frame_drop", "mask_miss", "refresh_mismatch", "hidden", "blur", "slow_load"])).max(10).default([]),
+  flags: z.array(z.enum(flagValues)).max(10).default([]),
   clientTimes: z.strictObject({ stimulusOnset: clientTime, stimulusOffset: clientTime, responseAt: z.number().min(0).max(1e13) }),
 });
 export type AnswerInput = z.infer<typeof answerSchema>;
