@@ -8,9 +8,8 @@
 import packageJson from "@/package.json";
 import { assertStudyAccess, type CurrentUser } from "@/lib/auth/guard";
 import type { Db } from "@/lib/db";
-import { convergencePoint, DEFAULT_CONFIDENCE, QUALIFICATION_PASS_RULE, stepRuleOf } from "@/lib/hype";
-import { parseStudyConfig, staircaseParamsOf } from "@/lib/studies/config";
-import { exportFileName, RESULTS_RESAMPLES, scoreCommand } from "@/lib/studies/results";
+import { DEFAULT_CONFIDENCE, QUALIFICATION_PASS_RULE } from "@/lib/hype";
+import { exportFileName, RESULTS_RESAMPLES, scoreCommand, staircaseOf } from "@/lib/studies/results";
 
 export const MANIFEST_VERSION = 1;
 
@@ -41,15 +40,6 @@ const imageSetSelect = {
   label: true,
   images: { select: { contentHash: true, width: true, height: true, byteSize: true } },
 } as const;
-
-function staircaseOf(config: unknown) {
-  try {
-    const params = staircaseParamsOf(parseStudyConfig(config));
-    return { params, convergencePoint: convergencePoint(stepRuleOf(params)) };
-  } catch {
-    return null;
-  }
-}
 
 /** The manifest of a study, for its owner or an admin (NOT_FOUND otherwise). */
 export async function studyManifest(db: Db, user: CurrentUser, id: string, now = new Date()) {

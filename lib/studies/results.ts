@@ -14,7 +14,8 @@ import { Protocol as DbProtocol, SessionStatus, type Db } from "@/lib/db";
 import { exportTrialRows, scoreStudyFromDb } from "@/lib/export/study-trials";
 import { csvChunks, jsonChunks, type ScoredTrialRows } from "@/lib/export/trial-rows";
 import { csvRecord } from "@/lib/export/csv";
-import { DEFAULT_CONFIDENCE, type Protocol, type StudyScores } from "@/lib/hype";
+import { convergencePoint, DEFAULT_CONFIDENCE, stepRuleOf, type Protocol, type StudyScores } from "@/lib/hype";
+import { parseStudyConfig, staircaseParamsOf } from "@/lib/studies/config";
 import {
   ResultsAggregator,
   TABLE_FLAGS,
@@ -46,12 +47,23 @@ export async function getResultsStudy(db: Db, user: CurrentUser, id: string) {
       isDemo: true,
       linkCode: true,
       seed: true,
+      config: true,
       arms: { orderBy: { position: "asc" }, select: { id: true, name: true, position: true, targetEvaluators: true } },
     },
   });
   return assertStudyAccess(user, study);
 }
 export type ResultsStudy = Awaited<ReturnType<typeof getResultsStudy>>;
+
+/** The study's HYPE_time staircase and the accuracy it converges to (null for an unreadable config). */
+export function staircaseOf(config: unknown) {
+  try {
+    const params = staircaseParamsOf(parseStudyConfig(config));
+    return { params, convergencePoint: convergencePoint(stepRuleOf(params)) };
+  } catch {
+    return null;
+  }
+}
 
 /** File names of the downloads, e.g. `percept-<study id>-trials.csv`. */
 export function exportFileName(studyId: string, name: string): string {
@@ -109,6 +121,8 @@ export interface EvaluatorRow {
 
 export interface StudyResults {
   study: { id: string; name: string; status: string; isDemo: boolean; linkCode: string; seed: number };
+  /** Accuracy the study's staircase converges to (0.75 for HYPE's rule); null if the config is unreadable. */
+  targetAccuracy: number | null;
   /** Every number on the page describes the answers stored up to this instant (ISO 8601). */
   asOf: string;
   /** No answered trial yet. */
@@ -224,6 +238,7 @@ export async function studyResults(db: Db, user: CurrentUser, id: string, option
 
   return {
     study: { id: study.id, name: study.name, status: study.status, isDemo: study.isDemo, linkCode: study.linkCode, seed: study.seed },
+    targetAccuracy: staircaseOf(study.config)?.convergencePoint ?? null,
     asOf: asOf.toISOString(),
     empty: counts.rows === 0,
     scoring: { seed: study.seed, resamples, confidence: scores.confidence, command: scoreCommand(study.id, study.seed, resamples) },

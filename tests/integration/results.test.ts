@@ -103,6 +103,7 @@ describe.each(targetKinds())("study results on %s", (kind) => {
       ["Model A", 0, 0, 0],
       ["Model B", 0, 0, 0],
     ]);
+    expect(results.targetAccuracy).toBe(0.75);
     expect(results.scoring).toEqual({ seed, resamples: 10_000, confidence: 0.95, command: `npm run score -- percept-${studyId}-trials.csv --seed ${seed} --resamples 10000` });
     expect(await read(textStream((await trialDownload(test.db, owner, studyId, "csv")).chunks))).toMatch(/^study,arm,evaluator,[^\r\n]+\r\n$/);
     expect(parseTrialRowsJson(await read(textStream((await trialDownload(test.db, owner, studyId, "json")).chunks))).rows).toEqual([]);
