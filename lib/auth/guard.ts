@@ -1,9 +1,10 @@
 import { getServerSession } from "next-auth";
-import { cookies } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import { ApiError, forbidden, notFound, unauthenticated } from "@/lib/api/errors";
 import { getDb, Role } from "@/lib/db";
+import { authenticateApiToken, bearerToken } from "@/lib/auth/api-tokens";
 import { authOptions } from "@/lib/auth/options";
 import { authSecret } from "@/lib/auth/secret";
 import { unsign } from "@/lib/auth/signed-value";
@@ -25,8 +26,24 @@ export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
   return getDb().user.findUnique({ where: { id }, select: { id: true, email: true, name: true, role: true } });
 });
 
-/** For route handlers: 401 when anonymous, 403 when the role does not fit. */
+/**
+ * For route handlers: 401 when anonymous, 403 when the role does not fit. The caller is either a
+ * personal API token (`Authorization: Bearer pct_…`, lib/auth/api-tokens.ts) or the session
+ * cookie. A Bearer header decides alone: a malformed, unknown or revoked token is a 401 even when a
+ * session cookie comes along. Other schemes (Basic from a proxy) are ignored.
+ */
 export async function requireApiUser(roles: readonly Role[]): Promise<CurrentUser> {
+  const token = bearerToken((await headers()).get("authorization"));
+  if (token !== null) {
+    const tokenUser = await authenticateApiToken(getDb(), token);
+    if (!tokenUser) {
+      throw new ApiError("UNAUTHENTICATED", "The API token is not valid: unknown, revoked or malformed.", {
+        "WWW-Authenticate": 'Bearer error="invalid_token"',
+      });
+    }
+    if (!roles.includes(tokenUser.role)) throw forbidden();
+    return tokenUser;
+  }
   const user = await getCurrentUser();
   if (!user) throw unauthenticated();
   if (!roles.includes(user.role)) throw forbidden();
