@@ -18,7 +18,8 @@ const PRISMA = path.join(ROOT, "node_modules/.bin/prisma");
 const SCHEMA_V1 = `generator client {\n  provider = "prisma-client"\n  output   = "./generated"\n}\n\ndatasource db {\n  provider = "postgresql"\n}\n\nmodel Note {\n  id   Int    @id @default(autoincrement())\n  text String\n}\n`;
 const SCHEMA_V2 = SCHEMA_V1.replace("  text String\n", "  text String\n  tag  String?\n");
 
-describe.each(targetKinds())("the prisma CLI with our schema engine, on %s", (kind) => {
+// Each step spawns the prisma CLI and our engine (≈ 3–5 s each, more on a busy machine).
+describe.each(targetKinds())("the prisma CLI with our schema engine, on %s", { timeout: 180_000 }, (kind) => {
   let scratch: ScratchDatabase;
   let project: string;
   let url: string;

@@ -19,7 +19,7 @@ async function prepare(env: Record<string, string>): Promise<{ code: number; out
   }
 }
 
-describe("start-up (scripts/prepare.ts, run by npm run dev and npm start)", () => {
+describe("start-up (scripts/prepare.ts, run by npm run dev and npm start)", { timeout: 180_000 }, () => {
   it("stops with a message naming a bad variable", async () => {
     const result = await prepare({ DATABASE_URL: "mysql://wrong", PERCEPT_DATA_DIR: "/tmp/percept-never" });
     expect(result.code).toBe(1);
