@@ -1,8 +1,8 @@
 import type { EvaluatorRow } from "@/lib/studies/results";
 import { fmtMs, fmtPercent, fmtShare } from "./format";
 
-const th = "px-3 py-2 text-left text-xs font-medium uppercase tracking-wide text-zinc-500 whitespace-nowrap";
-const td = "px-3 py-2 tabular-nums whitespace-nowrap";
+const th = "px-2 py-2 text-left text-xs font-medium uppercase tracking-wide text-zinc-500 whitespace-nowrap";
+const td = "px-2 py-2 tabular-nums whitespace-nowrap";
 
 const STATUS: Record<string, string> = {
   COMPLETED: "bg-emerald-100 text-emerald-800",
@@ -41,11 +41,11 @@ export function EvaluatorTable({ rows }: { rows: EvaluatorRow[] }) {
         <tbody className="divide-y divide-zinc-100">
           {rows.map((r) => (
             <tr key={r.evaluator}>
-              <td className="px-3 py-2">{r.arm}</td>
-              <td className="px-3 py-2 font-mono text-xs" title={r.evaluator}>
+              <td className="whitespace-nowrap px-2 py-2">{r.arm}</td>
+              <td className="px-2 py-2 font-mono text-xs" title={r.evaluator}>
                 {r.evaluator.slice(-8)}
               </td>
-              <td className="px-3 py-2">{r.protocol === "hype_time" ? "HYPE_time" : r.protocol === "hype_inf" ? "HYPE_∞" : "qualification"}</td>
+              <td className="whitespace-nowrap px-2 py-2">{r.protocol === "hype_time" ? "HYPE_time" : r.protocol === "hype_inf" ? "HYPE_∞" : "qualification"}</td>
               <td className={td} title={r.blockModesMs ? `block modes: ${r.blockModesMs.join(", ")} ms` : undefined}>
                 {r.protocol === "hype_time" ? fmtMs(r.thresholdMs) : fmtPercent(r.percentWrong)}
               </td>
@@ -59,7 +59,7 @@ export function EvaluatorTable({ rows }: { rows: EvaluatorRow[] }) {
               <td className={td}>{r.flags.hidden || ""}</td>
               <td className={td}>{r.flags.replaced || ""}</td>
               <td className={td}>{r.flags.other || ""}</td>
-              <td className="px-3 py-2">
+              <td className="whitespace-nowrap px-2 py-2">
                 <span className={`rounded-full px-2 py-0.5 text-xs font-medium ${STATUS[r.status] ?? "bg-amber-100 text-amber-800"}`}>
                   {r.status.toLowerCase().replace("_", " ")}
                   {r.qualification === "failed" ? " · failed qualification" : ""}

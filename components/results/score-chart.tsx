@@ -22,7 +22,7 @@ export function ScoreChart({ title, unit, bars, domainMax }: { title: string; un
           <BarChart data={bars} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
             <XAxis dataKey="arm" tick={{ fontSize: 12 }} />
-            <YAxis tick={{ fontSize: 12 }} unit={unit} domain={[0, domainMax ?? "auto"]} width={56} />
+            <YAxis tick={{ fontSize: 12 }} unit={unit} domain={[0, domainMax ?? "auto"]} width={72} />
             <Tooltip
               formatter={(value, _name, item) => {
                 const bar = item.payload as ScoreBar;
