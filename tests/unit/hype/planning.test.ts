@@ -276,3 +276,67 @@ describe("reading the plan", () => {
     expect(extrapolateCount([], 21)).toBeNull();
   });
 });
+
+// The page's pure helpers live in components/planning; they are checked here with the core.
+describe("planning page helpers", () => {
+  const design = { blocks: 3, trialsPerBlock: 150, staircase: HYPE_TIME_STAIRCASE, infTrials: 100 };
+
+  it("turns the form (rates in percent) into a request the core accepts", async () => {
+    const { defaultValues, toPlanRequest } = await import("@/components/planning/form");
+    const time = toPlanRequest(defaultValues(design, "hype_time"), design);
+    expect(time.errors).toBeNull();
+    expect(time.request).toMatchObject({
+      protocol: "hype_time",
+      population: { thresholdMeanMs: 360, thresholdSdMs: 200, slopePerMs: 0.02, lapseRate: 0.02 },
+      design: { blocks: 3, trialsPerBlock: 150 },
+      evaluatorCounts: [5, 10, 15, 20, 30, 40, 60],
+    });
+    const inf = toPlanRequest({ ...defaultValues(design, "hype_inf"), errorMeanPercent: "12,5" }, design);
+    expect(inf.request).toMatchObject({ protocol: "hype_inf", population: { errorRateMean: 0.125, errorRateSd: 0.1 }, design: { trials: 100 } });
+  });
+
+  it("puts errors next to the fields: empty, not a number, out of range in percent, the core's own", async () => {
+    const { defaultValues, toPlanRequest } = await import("@/components/planning/form");
+    const bad = toPlanRequest(
+      { ...defaultValues(design, "hype_time"), thresholdMeanMs: " ", slopePerMs: "fast", lapsePercent: "60", evaluatorCounts: "5, 5" },
+      design,
+    );
+    expect(bad.errors).toEqual({
+      thresholdMeanMs: "Enter a number.",
+      slopePerMs: "Not a number.",
+      lapsePercent: "A percentage from 0 to below 50.",
+      evaluatorCounts: "Each number only once.",
+    });
+    const inf = toPlanRequest({ ...defaultValues(design, "hype_inf"), errorSdPercent: "50", thresholdMeanMs: "" }, design);
+    // Only the chosen protocol's fields are checked.
+    expect(Object.keys(inf.errors ?? {})).toEqual(["errorSdPercent"]);
+    expect(inf.errors?.errorSdPercent).toMatch(/^Must be below 45\.8 points/);
+  });
+
+  it("without Web Workers the run is chunked: progress per replicate, then the same result; cancel stops it", async () => {
+    const { runPlan } = await import("@/components/planning/run-plan");
+    const request = infRequest({ replicates: 4, resamples: 100 });
+    const events: string[] = [];
+    const result = await new Promise<unknown>((resolve) => {
+      const run = runPlan(request, (event) => {
+        events.push(event.type === "progress" ? `${event.done}/${event.total}` : event.type);
+        if (event.type === "result") resolve(event.result);
+      });
+      expect(run.mode).toBe("main thread");
+    });
+    expect(events).toEqual(["1/4", "2/4", "3/4", "4/4", "result"]);
+    expect(result).toEqual(planCiWidth(request));
+
+    const cancelled: string[] = [];
+    const run = runPlan(request, (event) => {
+      cancelled.push(event.type);
+      run.cancel();
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(cancelled).toEqual(["progress"]);
+
+    const failed = await new Promise<{ type: string; issues?: unknown[] }>((resolve) => runPlan(infRequest({ replicates: 0 }), resolve));
+    expect(failed.type).toBe("error");
+    expect(failed.issues).toEqual([{ path: "replicates", message: expect.any(String) }]);
+  });
+});
