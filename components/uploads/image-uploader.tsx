@@ -64,8 +64,9 @@ export function ImageUploader({ setId, defaultTargetSize }: { setId: string; def
         const results = await uploadBatch(`/api/image-sets/${setId}/imports/${id}/files`, batch, (loaded, total) => {
           // The multipart body is a little larger than the files: scale to the files' bytes.
           const sent = Math.round((loaded / total) * batchBytes);
-          setProgress((current) => ({ ...current, sentBytes: current.sentBytes + sent - counted }));
+          const delta = sent - counted; // computed now: React runs the updater later
           counted = sent;
+          setProgress((current) => ({ ...current, sentBytes: current.sentBytes + delta }));
         });
         setAccepted((count) => count + results.filter((result) => result.status === "accepted").length);
         setRejected((list) => [...list, ...results.filter((result) => result.status === "rejected")]);
@@ -73,9 +74,11 @@ export function ImageUploader({ setId, defaultTargetSize }: { setId: string; def
         const reason = `upload failed: ${caught instanceof Error ? caught.message : "unknown error"}`;
         setRejected((list) => [...list, ...batch.map((file) => ({ file: file.name, status: "rejected" as const, reason }))]);
       }
+      const rest = batchBytes - counted;
+      counted = batchBytes;
       setProgress((current) => ({
         ...current,
-        sentBytes: current.sentBytes + batchBytes - counted,
+        sentBytes: current.sentBytes + rest,
         processedFiles: current.processedFiles + batch.length,
       }));
       setPendingBatches((count) => count - 1);
