@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { ApiErrorCode } from "@/lib/api/errors";
+import { createMetricRunSchema, metricImagesQuerySchema } from "@/lib/metrics/service-schema";
 import { scoresQuerySchema } from "@/lib/studies/results";
 import { createInvitationSchema, updateSettingsSchema } from "@/lib/validations/admin";
 import { apiTokenIdSchema, createApiTokenSchema } from "@/lib/validations/api-token";
@@ -18,7 +19,7 @@ import { armsSchema, createStudySchema, statusActionSchema, studyIdSchema, updat
  */
 
 type Method = "get" | "post" | "put" | "patch" | "delete";
-type Tag = "studies" | "results" | "image-sets" | "tokens" | "accounts" | "admin" | "meta";
+type Tag = "studies" | "results" | "metrics" | "image-sets" | "tokens" | "accounts" | "admin" | "meta";
 
 /**
  * Who may call: `researcher` = researchers and admins, by session or API token; `session` = the
@@ -27,7 +28,12 @@ type Tag = "studies" | "results" | "image-sets" | "tokens" | "accounts" | "admin
  */
 type Access = "public" | "researcher" | "session" | "admin";
 
-type Content = "json" | "csv" | "webp" | "none";
+type Content = "json" | "csv" | "webp" | "image" | "binary" | "none";
+
+/** One part of a multipart body: a file, or a JSON text field validated by a zod schema (by its export name). */
+type MultipartPart =
+  | { kind: "file"; description: string; required: boolean }
+  | { kind: "json"; description: string; required: boolean; schema: z.ZodType; schemaName: string; component: string };
 
 export type Operation = {
   method: Method;
@@ -44,8 +50,8 @@ export type Operation = {
   query?: z.ZodObject;
   /** A JSON body: the schema (and its export name, which the route file must use) → components/schemas/<component>. */
   body?: { schema: z.ZodType; schemaName: string; component: string };
-  /** A multipart body (file uploads), described in words. */
-  multipart?: string;
+  /** A multipart body: named parts, or (without parts) files under any field name. */
+  multipart?: { description: string; parts?: Record<string, MultipartPart> };
   success: { status: 200 | 201 | 204; description: string; content: Content; schema?: z.ZodType; keys?: readonly string[] };
   /** Error statuses beyond the ones implied by access, params and body (409, 422, 503 …). */
   errors?: readonly ErrorStatus[];
@@ -83,7 +89,7 @@ const ERROR_RESPONSES = {
   404: { name: "NotFound", description: "NOT_FOUND: no such resource, or it belongs to someone else (existence is not revealed)." },
   409: { name: "Conflict", description: "CONFLICT: the resource's state does not allow this now (e.g. the design of a live study)." },
   422: { name: "Unprocessable", description: "UNPROCESSABLE: well-formed, but not acceptable (e.g. launch checks fail, wrong kind of image set)." },
-  429: { name: "RateLimited", description: "RATE_LIMITED: too many attempts; see Retry-After." },
+  429: { name: "RateLimited", description: "RATE_LIMITED: too many attempts; wait and try again." },
   500: { name: "Internal", description: "INTERNAL: an unexpected failure; it has been logged." },
   503: { name: "Unavailable", description: "INTERNAL: the database is unreachable." },
 } as const;
@@ -178,6 +184,47 @@ export const OPERATIONS: readonly Operation[] = [
     summary: "Reproducibility manifest (config, seed, scoring method, image hashes, counts)",
     success: { status: 200, description: "The manifest, as a download.", content: "json", keys: ["manifestVersion", "exportedAt", "app", "study"] },
   },
+  // automatic metrics (computed in the browser, stored and cross-referenced here)
+  {
+    method: "get", path: "/api/studies/{id}/metrics", operationId: "listMetricRuns", tag: "metrics", access: "researcher", params: studyParams,
+    summary: "The study's automatic-metric runs (FID, IS, KID, precision/recall), newest first",
+    success: { status: 200, description: "`{ runs }`.", content: "json", keys: ["runs"] },
+  },
+  {
+    method: "post", path: "/api/studies/{id}/metrics", operationId: "createMetricRun", tag: "metrics", access: "researcher", params: studyParams,
+    summary: "Store a finished metric run computed in the browser",
+    multipart: {
+      description: "`meta` (JSON) and `statistics` (the set's encoded feature moments; absent for a failed run).",
+      parts: {
+        meta: { kind: "json", required: true, description: "The run: model hash, set, arm, settings, results or error.", schema: createMetricRunSchema, schemaName: "createMetricRunSchema", component: "CreateMetricRun" },
+        statistics: { kind: "file", required: false, description: "lib/metrics encodeMoments bytes." },
+      },
+    },
+    success: { status: 201, description: "`{ run }`.", content: "json", keys: ["run"] },
+  },
+  {
+    method: "get", path: "/api/studies/{id}/metrics/images", operationId: "listMetricImages", tag: "metrics", access: "researcher", params: studyParams,
+    query: metricImagesQuerySchema,
+    summary: "Up to `max` images of one of the study's sets, with a digest of the list",
+    success: { status: 200, description: "`{ imageSetId, total, images: [{ id, url }], digest }`.", content: "json", keys: ["imageSetId", "total", "images", "digest"] },
+  },
+  {
+    method: "get", path: "/api/studies/{id}/metrics/images/{imageId}", operationId: "getMetricImage", tag: "metrics", access: "researcher",
+    params: { ...studyParams, imageId: imageIdSchema.describe("The image's id.") },
+    summary: "The stored bytes of an image of one of the study's sets (for feature extraction)",
+    success: { status: 200, description: "The image (its stored format).", content: "image" },
+  },
+  {
+    method: "get", path: "/api/studies/{id}/metrics/runs/{runId}/statistics", operationId: "getMetricRunStatistics", tag: "metrics", access: "researcher",
+    params: { ...studyParams, runId: z.string().min(1).describe("The metric run's id.") },
+    summary: "A run's feature moments (lib/metrics decodeMoments reads them)",
+    success: { status: 200, description: "Encoded moments, as a download.", content: "binary" },
+  },
+  {
+    method: "get", path: "/api/studies/{id}/metrics/cross-reference", operationId: "getMetricsCrossReference", tag: "metrics", access: "researcher", params: studyParams,
+    summary: "Human scores against automatic metrics per arm, with Spearman ρ and p for each pair",
+    success: { status: 200, description: "`{ modelHash, settings, rows, correlations }`.", content: "json", keys: ["modelHash", "settings", "rows", "correlations"] },
+  },
   // image sets
   {
     method: "get", path: "/api/image-sets", operationId: "listImageSets", tag: "image-sets", access: "researcher",
@@ -223,7 +270,7 @@ export const OPERATIONS: readonly Operation[] = [
   {
     method: "post", path: "/api/image-sets/{id}/imports/{importId}/files", operationId: "uploadImportFiles", tag: "image-sets", access: "researcher", params: importParams,
     summary: "Upload images or ZIP archives into a staged import",
-    multipart: "One or more files (images or ZIP archives), under any field name.",
+    multipart: { description: "One or more files (images or ZIP archives), under any field name." },
     success: { status: 200, description: "`{ results: [{ file, status, reason?, width?, height? }] }`, one per image (ZIPs: one per entry).", content: "json", keys: ["results"] },
     errors: [409],
   },
@@ -322,7 +369,14 @@ const ACCESS: Record<Access, { security: Record<string, string[]>[]; note: strin
   admin: { security: [{ bearerAuth: [] }, { sessionCookie: [] }], note: "Admins only; API token or session.", errors: [401, 403] },
 };
 
-const MEDIA: Record<Exclude<Content, "none">, string> = { json: "application/json", csv: "text/csv", webp: "image/webp" };
+const MEDIA: Record<Exclude<Content, "none">, string> = {
+  json: "application/json",
+  csv: "text/csv",
+  webp: "image/webp",
+  image: "image/*",
+  binary: "application/octet-stream",
+};
+const FILE_SCHEMA = { type: "string", contentMediaType: "application/octet-stream" };
 
 function pathParamNames(path: string): string[] {
   return [...path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1]!);
@@ -357,10 +411,27 @@ function operationObject(operation: Operation, components: { schemas: Record<str
     components.schemas[operation.body.component] = jsonSchemaOf(operation.body.schema);
     requestBody = { required: true, content: { "application/json": { schema: { $ref: `#/components/schemas/${operation.body.component}` } } } };
   } else if (operation.multipart) {
+    const { description, parts } = operation.multipart;
+    let schema: JsonSchema = { type: "object", additionalProperties: FILE_SCHEMA };
+    const encoding: Record<string, { contentType: string }> = {};
+    if (parts) {
+      const properties: Record<string, JsonSchema> = {};
+      for (const [name, part] of Object.entries(parts)) {
+        if (part.kind === "json") {
+          components.schemas[part.component] = jsonSchemaOf(part.schema);
+          properties[name] = { description: part.description, $ref: `#/components/schemas/${part.component}` };
+          encoding[name] = { contentType: "application/json" };
+        } else {
+          properties[name] = { description: part.description, ...FILE_SCHEMA };
+        }
+      }
+      const required = Object.entries(parts).filter(([, part]) => part.required).map(([name]) => name);
+      schema = { type: "object", properties, required, additionalProperties: false };
+    }
     requestBody = {
       required: true,
-      description: operation.multipart,
-      content: { "multipart/form-data": { schema: { type: "object", additionalProperties: { type: "string", format: "binary" } } } },
+      description,
+      content: { "multipart/form-data": { schema, ...(Object.keys(encoding).length ? { encoding } : {}) } },
     };
   }
 
@@ -429,6 +500,7 @@ export function buildOpenApiDocument() {
     tags: [
       { name: "studies", description: "Study design and lifecycle." },
       { name: "results", description: "Scores and exports." },
+      { name: "metrics", description: "Automatic metrics computed in the browser, stored per study, and compared with the human scores." },
       { name: "image-sets", description: "Real and generated image sets, and staged imports into them." },
       { name: "tokens", description: "Personal API tokens (session only)." },
       { name: "accounts", description: "Sign-up." },

@@ -167,6 +167,20 @@ describe("the OpenAPI document", () => {
     expect(document.components.schemas.CreateStudy).toMatchObject({ type: "object", required: ["name"], additionalProperties: false });
   });
 
+  it("JSON parts of multipart bodies are the zod schemas the routes parse them with", () => {
+    const parts = OPERATIONS.flatMap((operation) =>
+      Object.values(operation.multipart?.parts ?? {}).flatMap((part) => (part.kind === "json" ? [{ operation, part }] : [])),
+    );
+    expect(parts.length).toBeGreaterThan(0);
+    for (const { operation, part } of parts) {
+      const { $schema: _dialect, ...expected } = z.toJSONSchema(part.schema, { io: "input" }) as Record<string, unknown>;
+      void _dialect;
+      expect(document.components.schemas[part.component]).toEqual(expected);
+      const source = readFileSync(path.join(API_DIR, "..", onDisk(operation.path), "route.ts"), "utf8");
+      expect(source, `${operation.path} should parse its part with ${part.schemaName}`).toContain(`${part.schemaName}.parse(`);
+    }
+  });
+
   it("researcher operations accept a Bearer token; token management is session-only; sign-up and health are public", () => {
     const operation = (method: string, route: string) => (document.paths as Record<string, Record<string, { security: unknown[]; responses: Record<string, unknown> }>>)[route]![method]!;
     expect(operation("post", "/api/studies").security).toEqual([{ bearerAuth: [] }, { sessionCookie: [] }]);
