@@ -8,6 +8,8 @@ import { filesFromDrop, isIgnoredName, planBatches, uploadBatch, UploadError, ty
 import { formatBytes, INGEST_LIMITS } from "@/lib/storage/ingest-limits";
 
 const TARGET_SIZES = [128, 256, 512, 1024] as const;
+const PROGRESS_CLASS =
+  "h-2 w-full appearance-none overflow-hidden rounded-full bg-zinc-200 [&::-moz-progress-bar]:bg-indigo-600 [&::-webkit-progress-bar]:bg-zinc-200 [&::-webkit-progress-value]:bg-indigo-600";
 
 type Progress = { totalBytes: number; sentBytes: number; totalFiles: number; processedFiles: number };
 const NO_PROGRESS: Progress = { totalBytes: 0, sentBytes: 0, totalFiles: 0, processedFiles: 0 };
@@ -250,7 +252,7 @@ export function ImageUploader({ setId, defaultTargetSize }: { setId: string; def
                 {formatBytes(progress.sentBytes)} of {formatBytes(progress.totalBytes)}
               </span>
             </div>
-            <progress id="bytes-progress" className="h-2 w-full accent-indigo-600" max={100} value={percent(progress.sentBytes, progress.totalBytes)} />
+            <progress id="bytes-progress" className={PROGRESS_CLASS} max={100} value={percent(progress.sentBytes, progress.totalBytes)} />
           </div>
           <div className="space-y-1">
             <div className="flex justify-between text-sm">
@@ -261,7 +263,7 @@ export function ImageUploader({ setId, defaultTargetSize }: { setId: string; def
                 {progress.processedFiles} of {progress.totalFiles} files
               </span>
             </div>
-            <progress id="files-progress" className="h-2 w-full accent-indigo-600" max={progress.totalFiles} value={progress.processedFiles} />
+            <progress id="files-progress" className={PROGRESS_CLASS} max={progress.totalFiles} value={progress.processedFiles} />
           </div>
           <p className="text-sm text-zinc-700" aria-live="polite" data-testid="import-summary">
             {uploading ? "Uploading… " : null}
