@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { appendFile, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { appendFile, mkdir, open, readdir, readFile, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { getEnv } from "@/lib/env";
+import { writeFileAtomic } from "@/lib/storage/local";
 
 /**
  * The staging area of an import, under <data dir>/staging/<importId>/. Nothing here is visible in
@@ -48,17 +49,7 @@ function objectPath(importId: string, contentHash: string, kind: "png" | "webp")
   return path.join(importDir(importId), "objects", `${contentHash}.${kind}`);
 }
 
-async function writeAtomic(file: string, bytes: Uint8Array | string): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  const temp = `${file}.${randomUUID()}.tmp`;
-  try {
-    await writeFile(temp, bytes);
-    await rename(temp, file);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
-}
+const writeAtomic = writeFileAtomic;
 
 const isErrno = (error: unknown, code: string) => (error as NodeJS.ErrnoException | null)?.code === code;
 

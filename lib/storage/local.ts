@@ -17,7 +17,11 @@ function resolveKey(key: string): string {
 }
 
 export async function putObject(key: string, bytes: Uint8Array): Promise<void> {
-  const file = resolveKey(key);
+  await writeFileAtomic(resolveKey(key), bytes);
+}
+
+/** Temp file + rename: readers see the old file or the whole new one, never half of it. */
+export async function writeFileAtomic(file: string, bytes: Uint8Array | string): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
   const temp = `${file}.${randomUUID()}.tmp`;
   try {

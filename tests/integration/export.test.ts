@@ -7,16 +7,12 @@ import { ImageLabel } from "@/lib/db";
 import { seedDemo } from "@/lib/demo/seed";
 import { exportTrialRows, scoreStudyFromDb } from "@/lib/export/study-trials";
 import { csvChunks, jsonChunks, jsonSafe, parseTrialRowsCsv, type ExportRow } from "@/lib/export/trial-rows";
-import { joinStudy } from "@/lib/sessions/participants";
-import { startSession } from "@/lib/sessions/start";
-import { nextTrial, submitAnswer } from "@/lib/sessions/trials";
-import { recordDevice } from "@/lib/sessions/view";
+import { nextTrial } from "@/lib/sessions/trials";
+import { driveSession, flip, TEST_SECRET } from "../support/drive-session";
 import { createTestDatabase, targetKinds, type TestDatabase } from "../support/test-db";
 
 const ROOT = path.resolve(__dirname, "../..");
 const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
-const SECRET = "test-secret-test-secret-test-secret!";
-const DEVICE = { refreshHz: 60, windowWidth: 1280, windowHeight: 800, devicePixelRatio: 1, fullscreen: true, touch: false, userAgent: "test" };
 
 async function all<T>(rows: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
@@ -47,37 +43,16 @@ describe.each(targetKinds())("trial export and re-scoring on %s", (kind) => {
   /** Runs one participant through `stop` trials (all of them by default); answers are right or
    * wrong by a fixed pattern per participant, and trial `blurAt` is reported with lost focus. */
   async function drive(n: number, options: { stop?: number; blurAt?: number } = {}) {
-    const { participantId } = await joinStudy(test.db, { linkCode });
-    const session = await startSession(test.db, { studyId, participantId });
-    await recordDevice(test.db, session.id, participantId, DEVICE);
-    let count = 0;
-    for (;;) {
-      if (options.stop !== undefined && count >= options.stop) break;
-      const next = await nextTrial(test.db, { sessionId: session.id, participantId, secret: SECRET });
-      if (!("trial" in next)) break;
-      const spec = next.trial;
-      const stored = await test.db.trial.findUniqueOrThrow({ where: { sessionId_index: { sessionId: session.id, index: spec.index } } });
-      const right = stored.label === ImageLabel.REAL ? "real" : "generated";
-      const wrong = right === "real" ? "generated" : "real";
-      const frames = spec.exposure?.frames ?? null;
-      await submitAnswer(test.db, {
-        sessionId: session.id,
-        participantId,
-        answer: {
-          index: spec.index,
-          answer: (spec.index * (n + 2)) % 5 < 1 + (n % 3) ? wrong : right,
-          requestedFrames: frames,
-          presentedFrames: frames,
-          measuredMs: frames === null ? 1200 + spec.index : (frames * 1000) / 60 + 0.3,
-          refreshHz: 59.94,
-          flags: spec.index === options.blurAt && spec.protocol === "hype_time" ? ["blur"] : [],
-          clientTimes: { stimulusOnset: 1000, stimulusOffset: 1500, responseAt: 2000 },
-        },
-      });
-      count++;
-    }
-    answered.set(session.id, count);
-    return session.id;
+    const { sessionId, answered: count } = await driveSession(test.db, {
+      linkCode,
+      stop: options.stop,
+      choose: (spec, right) => ((spec.index * (n + 2)) % 5 < 1 + (n % 3) ? flip(right) : right),
+      flags: (spec) => (spec.index === options.blurAt && spec.protocol === "hype_time" ? ["blur"] : []),
+      measuredMs: (spec, frames) => (frames === null ? 1200 + spec.index : (frames * 1000) / 60 + 0.3),
+      refreshHz: 59.94,
+    });
+    answered.set(sessionId, count);
+    return sessionId;
   }
 
   beforeAll(async () => {
@@ -90,33 +65,19 @@ describe.each(targetKinds())("trial export and re-scoring on %s", (kind) => {
     // Two more with a qualification block first (block 0), then their protocol.
     await test.db.study.update({ where: { id: studyId }, data: { qualificationRequired: true } });
     for (let n = 8; n < 10; n++) {
-      const { participantId } = await joinStudy(test.db, { linkCode });
-      const session = await startSession(test.db, { studyId, participantId });
-      await recordDevice(test.db, session.id, participantId, DEVICE);
       // Pass the qualification (all right), then answer by the pattern.
-      let count = 0;
-      for (;;) {
-        const next = await nextTrial(test.db, { sessionId: session.id, participantId, secret: SECRET });
-        if (!("trial" in next)) break;
-        const spec = next.trial;
-        const stored = await test.db.trial.findUniqueOrThrow({ where: { sessionId_index: { sessionId: session.id, index: spec.index } } });
-        const right = stored.label === ImageLabel.REAL ? "real" : "generated";
-        const answer = spec.protocol === "qualification" || spec.index % 4 !== 0 ? right : right === "real" ? "generated" : "real";
-        const frames = spec.exposure?.frames ?? null;
-        await submitAnswer(test.db, {
-          sessionId: session.id,
-          participantId,
-          answer: { index: spec.index, answer, requestedFrames: frames, presentedFrames: frames, measuredMs: 900, refreshHz: 60, flags: [], clientTimes: { stimulusOnset: 1, stimulusOffset: 2, responseAt: 3 } },
-        });
-        count++;
-      }
-      answered.set(session.id, count);
+      const { sessionId, answered: count } = await driveSession(test.db, {
+        linkCode,
+        choose: (spec, right) => (spec.protocol === "qualification" || spec.index % 4 !== 0 ? right : flip(right)),
+        measuredMs: () => 900,
+      });
+      answered.set(sessionId, count);
     }
     await test.db.study.update({ where: { id: studyId }, data: { qualificationRequired: false } });
     // One evaluator stops after 3 answers with a 4th trial issued but unanswered.
     unfinished = await drive(10, { stop: 3 });
     const { participantId } = await test.db.evaluationSession.findUniqueOrThrow({ where: { id: unfinished } });
-    await nextTrial(test.db, { sessionId: unfinished, participantId, secret: SECRET });
+    await nextTrial(test.db, { sessionId: unfinished, participantId, secret: TEST_SECRET });
   });
 
   afterAll(async () => {

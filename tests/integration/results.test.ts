@@ -4,23 +4,18 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CurrentUser } from "@/lib/auth/guard";
-import { ImageLabel, Role, SessionStatus } from "@/lib/db";
+import { Role, SessionStatus } from "@/lib/db";
 import { seedDemo } from "@/lib/demo/seed";
 import { exportTrialRows, scoreStudyFromDb } from "@/lib/export/study-trials";
 import { csvChunks, jsonSafe, parseTrialRowsJson } from "@/lib/export/trial-rows";
-import { joinStudy } from "@/lib/sessions/participants";
-import { startSession } from "@/lib/sessions/start";
-import { nextTrial, submitAnswer } from "@/lib/sessions/trials";
-import { recordDevice } from "@/lib/sessions/view";
 import { studyManifest } from "@/lib/studies/manifest";
 import { EVALUATOR_COLUMNS, evaluatorDownload, studyResults, studyScores, trialDownload } from "@/lib/studies/results";
 import { textStream } from "@/lib/studies/results-download";
+import { driveSession, flip } from "../support/drive-session";
 import { createTestDatabase, targetKinds, type TestDatabase } from "../support/test-db";
 
 const ROOT = path.resolve(__dirname, "../..");
 const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
-const SECRET = "test-secret-test-secret-test-secret!";
-const DEVICE = { refreshHz: 60, windowWidth: 1280, windowHeight: 800, devicePixelRatio: 1, fullscreen: true, touch: false, userAgent: "test" };
 
 async function read(stream: ReadableStream<Uint8Array>): Promise<string> {
   return new Response(stream).text();
@@ -45,33 +40,13 @@ describe.each(targetKinds())("study results on %s", (kind) => {
   /** One participant answers `stop` trials (all by default), right or wrong by a fixed pattern;
    * trial `blurAt` of a timed session is reported with lost focus (and re-run). */
   async function drive(n: number, options: { stop?: number; blurAt?: number } = {}): Promise<string> {
-    const { participantId } = await joinStudy(test.db, { linkCode });
-    const session = await startSession(test.db, { studyId, participantId });
-    await recordDevice(test.db, session.id, participantId, DEVICE);
-    for (let count = 0; options.stop === undefined || count < options.stop; count++) {
-      const next = await nextTrial(test.db, { sessionId: session.id, participantId, secret: SECRET });
-      if (!("trial" in next)) break;
-      const spec = next.trial;
-      const stored = await test.db.trial.findUniqueOrThrow({ where: { sessionId_index: { sessionId: session.id, index: spec.index } } });
-      const right = stored.label === ImageLabel.REAL ? "real" : "generated";
-      const wrong = right === "real" ? "generated" : "real";
-      const frames = spec.exposure?.frames ?? null;
-      await submitAnswer(test.db, {
-        sessionId: session.id,
-        participantId,
-        answer: {
-          index: spec.index,
-          answer: (spec.index * (n + 2)) % 5 < 1 + (n % 3) ? wrong : right,
-          requestedFrames: frames,
-          presentedFrames: frames,
-          measuredMs: frames === null ? 1500 : (frames * 1000) / 60,
-          refreshHz: 60,
-          flags: spec.index === options.blurAt && spec.protocol === "hype_time" ? ["blur"] : [],
-          clientTimes: { stimulusOnset: 1000, stimulusOffset: 1500, responseAt: 2000 },
-        },
-      });
-    }
-    return session.id;
+    const { sessionId } = await driveSession(test.db, {
+      linkCode,
+      stop: options.stop,
+      choose: (spec, right) => ((spec.index * (n + 2)) % 5 < 1 + (n % 3) ? flip(right) : right),
+      flags: (spec) => (spec.index === options.blurAt && spec.protocol === "hype_time" ? ["blur"] : []),
+    });
+    return sessionId;
   }
 
   beforeAll(async () => {
