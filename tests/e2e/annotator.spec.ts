@@ -93,15 +93,17 @@ test("an annotator finishes a short study with the keyboard; real and generated 
   await finishPractice(page);
   const verdicts: (string | null)[] = [];
   const answered = await answerUntilDone(page, (_, feedback) => verdicts.push(feedback));
-  expect(answered).toBe(16);
+  // 16 planned; a trial whose frames were missed (headless Chromium on a busy machine misses some)
+  // is re-run with a fresh image, so there may be more.
+  expect(answered).toBeGreaterThanOrEqual(16);
   await expect(page.getByTestId("completion-code")).toHaveText(/^[0-9A-F]{12}$/);
 
   // We always answered "real": "Correct" means the image was real, "Incorrect" generated.
-  expect(stimuli).toHaveLength(16);
+  expect(stimuli).toHaveLength(answered);
   expect(verdicts.every((verdict) => verdict === "Correct" || verdict === "Incorrect")).toBe(true);
   const byLabel = { real: stimuli.filter((_, i) => verdicts[i] === "Correct"), generated: stimuli.filter((_, i) => verdicts[i] === "Incorrect") };
-  expect(byLabel.real.length).toBe(8);
-  expect(byLabel.generated.length).toBe(8);
+  expect(byLabel.real.length).toBeGreaterThanOrEqual(8);
+  expect(byLabel.generated.length).toBeGreaterThanOrEqual(8);
   const describe = (stimulus: (typeof stimuli)[number]) => ({
     urlShape: stimulus.url.replace(/[A-Za-z0-9_-]{43}$/, "<token>"),
     headerNames: Object.keys(stimulus.headers).filter((name) => name !== "date").sort().join(","),
@@ -140,7 +142,7 @@ test("a reload mid-block resumes at the same trial, and a few seconds offline lo
   await context.setOffline(false);
   await expect(page.getByTestId("offline-banner")).toBeHidden({ timeout: 40_000 });
   const rest = await answerUntilDone(page);
-  expect(3 + 1 + rest).toBe(16);
+  expect(3 + 1 + rest).toBeGreaterThanOrEqual(16);
   await expect(page.getByTestId("completion-code")).toBeVisible();
   await context.close();
 });
