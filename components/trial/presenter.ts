@@ -5,36 +5,14 @@
  * timestamps of every swap are recorded, so the on-screen duration is measured, not assumed.
  * Used by TrialStage and by the timing bench (bench/timing), which bundles this file alone.
  */
-import {
-  createPhaseClock,
-  frameIntervals,
-  judgeExposure,
-  judgeMasks,
-  mergeFlags,
-  type FrameClockMode,
-} from "./frame-timing";
+import type { FrameClockMode } from "./frame-timing";
+import { createTimedPresentation, planPresentation, untimedResult, withFlags, type PresentationResult } from "./presentation";
 import { TRIAL_FLAGS, type TrialFlag, type TrialSpec } from "./types";
 
 export type Drawable = ImageBitmap | HTMLImageElement;
 export type TrialImages = { stimulus: Drawable; masks: Drawable[] };
 
-export type PresentationResult = {
-  requestedFrames: number | null;
-  /** Whole frames the stimulus was on screen, from the measured duration (null when untimed). */
-  presentedFrames: number | null;
-  /** rAF timestamp of the frame that replaced the stimulus minus that of the frame that drew it (null when untimed). */
-  measuredMs: number | null;
-  /** rAF timestamp (performance.now() time base) of the callback that drew the stimulus. */
-  stimulusOnset: number;
-  /** Timed: rAF timestamp of the callback that drew the first mask (or cleared). Untimed: when it was taken down. */
-  stimulusOffset: number;
-  maskRequestedFrames: number;
-  /** From the first mask to the clear (0 when there are no masks). */
-  maskMeasuredMs: number;
-  /** rAF callback intervals while the stimulus was up. */
-  exposureIntervalsMs: number[];
-  flags: string[];
-};
+export type { PresentationResult };
 
 export type PresentOptions = {
   /** How frames are counted; see FrameClockMode. Default "compensated". */
@@ -133,7 +111,7 @@ export function watchAttention(win: Window = window, doc: Document = document): 
 }
 
 /** The canvas to draw in: the target itself, or one canvas kept inside the container. */
-function canvasFor(target: HTMLCanvasElement | HTMLElement): HTMLCanvasElement {
+export function canvasFor(target: HTMLCanvasElement | HTMLElement): HTMLCanvasElement {
   if (target instanceof HTMLCanvasElement) return target;
   let canvas = target.querySelector<HTMLCanvasElement>("canvas[data-trial-canvas]");
   if (!canvas) {
@@ -162,13 +140,7 @@ export async function presentTrial(
   const { signal, onOnset } = options;
   const background = options.background ?? DEFAULT_BACKGROUND;
   if (signal?.aborted) throw abortError(signal);
-  if (spec.exposure && !(Number.isInteger(spec.exposure.frames) && spec.exposure.frames >= 1)) {
-    throw new RangeError(`exposure.frames must be a whole number ≥ 1, got ${spec.exposure.frames}`);
-  }
-  const timedMasks = spec.exposure ? spec.masks : [];
-  if (spec.exposure && images.masks.length < timedMasks.length) {
-    throw new RangeError(`${timedMasks.length} masks requested but ${images.masks.length} images given`);
-  }
+  const plan = planPresentation(spec, images.masks.length);
   // HTMLImageElements must be decoded before the first frame (a no-op when they already are).
   await Promise.all(
     [images.stimulus, ...images.masks].map((img) =>
@@ -191,7 +163,8 @@ export async function presentTrial(
   clear();
 
   const attention = options.watchAttention === false ? null : watchAttention();
-  const phaseImages = [images.stimulus, ...images.masks.slice(0, timedMasks.length)];
+  const attentionFlags = () => (attention ? attention.flags() : []);
+  const phaseImages = [images.stimulus, ...images.masks.slice(0, plan ? plan.maskFrames.length : 0)];
 
   try {
     return await new Promise<PresentationResult>((resolve, reject) => {
@@ -209,10 +182,10 @@ export async function presentTrial(
         if (settled) return;
         settled = true;
         signal?.removeEventListener("abort", onAbort);
-        resolve(result);
+        resolve(withFlags(result, attentionFlags()));
       };
 
-      if (!spec.exposure) {
+      if (!plan) {
         handle = requestAnimationFrame((t) => {
           if (settled) return;
           draw(images.stimulus);
@@ -220,18 +193,7 @@ export async function presentTrial(
           const end = () => {
             if (settled) return;
             clear();
-            const offset = performance.now();
-            settle({
-              requestedFrames: null,
-              presentedFrames: null,
-              measuredMs: null,
-              stimulusOnset: t,
-              stimulusOffset: offset,
-              maskRequestedFrames: 0,
-              maskMeasuredMs: 0,
-              exposureIntervalsMs: [],
-              flags: attention ? attention.flags() : [],
-            });
+            settle(untimedResult(t, performance.now()));
           };
           if (options.until) options.until.then(end, end);
           else end();
@@ -239,46 +201,16 @@ export async function presentTrial(
         return;
       }
 
-      const requestedFrames = spec.exposure.frames;
-      const maskFrames = timedMasks.map((m) => m.frames);
-      const maskRequestedFrames = maskFrames.reduce((a, b) => a + b, 0);
-      const clock = createPhaseClock([requestedFrames, ...maskFrames], hz, options.mode ?? "compensated");
+      const presentation = createTimedPresentation(plan, hz, options.mode ?? "compensated", {
+        draw: (phase) => draw(phaseImages[phase] as Drawable),
+        clear,
+        onset: (t) => onOnset?.(t),
+      });
       const step = (t: number) => {
         if (settled) return;
-        const action = clock.tick(t);
-        if (action) {
-          if (action.draw === "clear") clear();
-          else draw(phaseImages[action.draw] as Drawable);
-          if (action.draw === 0) onOnset?.(t);
-        }
-        if (!clock.done) {
-          handle = requestAnimationFrame(step);
-          return;
-        }
-        const { starts, timestamps } = clock.result();
-        const onset = starts[0] as number;
-        const offset = starts[1] as number;
-        const end = starts[phaseImages.length] as number;
-        const measuredMs = offset - onset;
-        const exposureStamps = timestamps.filter((s) => s >= onset && s <= offset);
-        const exposureIntervalsMs = frameIntervals(exposureStamps);
-        const judgement = judgeExposure({ requestedFrames, measuredMs, hz, intervalsMs: exposureIntervalsMs });
-        const maskMeasuredMs = end - offset;
-        settle({
-          requestedFrames,
-          presentedFrames: judgement.presentedFrames,
-          measuredMs,
-          stimulusOnset: onset,
-          stimulusOffset: offset,
-          maskRequestedFrames,
-          maskMeasuredMs,
-          exposureIntervalsMs,
-          flags: mergeFlags(
-            judgement.flags,
-            judgeMasks({ requestedFrames: maskRequestedFrames, measuredMs: maskMeasuredMs, hz }),
-            attention ? attention.flags() : [],
-          ),
-        });
+        const result = presentation.tick(t);
+        if (result) settle(result);
+        else handle = requestAnimationFrame(step);
       };
       handle = requestAnimationFrame(step);
     });
@@ -286,3 +218,38 @@ export async function presentTrial(
     attention?.stop();
   }
 }
+
+/**
+ * A way of presenting trials: this file's main-thread presenter, or the worker presenter
+ * (worker-presenter.ts), which draws on an OffscreenCanvas from a dedicated worker. Both give the
+ * same PresentationResult, with timestamps in the page's performance.now() time base.
+ */
+export type Presenter = {
+  readonly kind: "main" | "worker";
+  /** Takes the canvas over ahead of the first presentation (the worker presenter transfers it). */
+  prepare(target: HTMLCanvasElement | HTMLElement): void;
+  present(
+    target: HTMLCanvasElement | HTMLElement,
+    spec: Pick<TrialSpec, "exposure" | "masks">,
+    images: TrialImages,
+    hz: number,
+    options?: PresentOptions & {
+      /** Worker presenter: transfer the decoded images to the worker (they become unusable here) instead of copying them. */
+      transferImages?: boolean;
+    },
+  ): Promise<PresentationResult>;
+  /**
+   * The canvas is going away (its backing store can be freed). Takes effect after the current task:
+   * a prepare/present on it before then (an effect torn down and run again) cancels the release;
+   * after it, a canvas given to the worker cannot be presented on again (use a new canvas).
+   */
+  release(target: HTMLCanvasElement | HTMLElement): void;
+};
+
+/** Draws on the page's main thread, on its requestAnimationFrame callbacks (presentTrial). */
+export const mainThreadPresenter: Presenter = {
+  kind: "main",
+  prepare() {},
+  present: (target, spec, images, hz, options) => presentTrial(target, spec, images, hz, options),
+  release() {},
+};
