@@ -1,11 +1,15 @@
 /**
- * Browser side of the timing bench (bundled by run.ts with esbuild): generates test images,
- * measures the refresh rate and presents trials with the real presenter, optionally with the main
- * thread under synthetic load. Exposes window.timingBench for run.ts to drive.
+ * Browser side of the timing bench (bundled by run.ts with esbuild as an ES module, next to the
+ * bundled presenter.worker.ts): generates test images, measures the refresh rate and presents
+ * trials with the real presenters — the main-thread one and the worker one — optionally with the
+ * main thread under synthetic load. Exposes window.timingBench for run.ts to drive.
  */
 import { measureRefreshRate } from "@/components/trial/measure-refresh";
-import { presentTrial, type Drawable } from "@/components/trial/presenter";
+import { mainThreadPresenter, type Drawable, type Presenter } from "@/components/trial/presenter";
+import { createWorkerPresenter } from "@/components/trial/worker-presenter";
 import type { FrameClockMode } from "@/components/trial/frame-timing";
+
+export type BenchPresenter = Presenter["kind"];
 
 export type BenchTrial = { frames: number; masks: number[] };
 export type BenchLoad = { everyMs: number; busyMs: number } | null;
@@ -16,6 +20,8 @@ export type BenchTrialResult = {
   maskRequestedFrames: number;
   maskMeasuredMs: number;
   flags: string[];
+  /** performance.now() when the page learnt of the onset minus the onset timestamp (checks the worker's time base: never < 0). */
+  onsetLagMs: number;
 };
 
 const SIZE = 256;
@@ -80,33 +86,50 @@ function stopLoad(): { ticks: number; busyShare: number } {
   return { ticks: loadStats.ticks, busyShare: wall > 0 ? loadStats.busyMs / wall : 0 };
 }
 
+let workerPresenter: Promise<Presenter | null> | null = null;
+
+/** The presenter of that kind, or null when this browser cannot run the worker presenter. */
+async function presenterOf(kind: BenchPresenter): Promise<Presenter | null> {
+  if (kind === "main") return mainThreadPresenter;
+  workerPresenter ??= createWorkerPresenter();
+  return workerPresenter;
+}
+
+async function presenterAvailable(kind: BenchPresenter): Promise<boolean> {
+  return (await presenterOf(kind)) !== null;
+}
+
 /**
  * Presents `trials` one after another on each of `lanes` canvases (lanes > 1 runs that many
  * presentations at once on separate canvases, sharing the same frames, to shorten the bench).
+ * Each presenter gets its own canvases (a canvas given to the worker cannot be drawn on here).
  */
-async function run(config: { trials: BenchTrial[]; hz: number; mode: FrameClockMode; lanes: number }): Promise<BenchTrialResult[]> {
+async function run(config: { trials: BenchTrial[]; hz: number; mode: FrameClockMode; lanes: number; presenter: BenchPresenter }): Promise<BenchTrialResult[]> {
   await prepare();
   const imgs = images!;
+  const presenter = await presenterOf(config.presenter);
+  if (!presenter) throw new Error(`the ${config.presenter} presenter is not available in this browser`);
   const stage = document.getElementById("stage")!;
   const results: BenchTrialResult[] = new Array(config.trials.length);
   let next = 0;
   const lane = async (laneIndex: number) => {
-    let box = document.getElementById(`lane-${laneIndex}`);
+    let box = document.getElementById(`lane-${config.presenter}-${laneIndex}`);
     if (!box) {
       box = document.createElement("div");
-      box.id = `lane-${laneIndex}`;
+      box.id = `lane-${config.presenter}-${laneIndex}`;
       stage.appendChild(box);
     }
     while (next < config.trials.length) {
       const i = next++;
       const trial = config.trials[i]!;
       await nextFrame(); // an inter-trial frame of blank, as between answer and next countdown
-      const r = await presentTrial(
+      let onsetLagMs = NaN;
+      const r = await presenter.present(
         box,
         { exposure: { ms: (trial.frames * 1000) / config.hz, frames: trial.frames }, masks: trial.masks.map((frames) => ({ url: "", frames })) },
         { stimulus: imgs.stimuli[i % imgs.stimuli.length]!, masks: imgs.masks },
         config.hz,
-        { mode: config.mode },
+        { mode: config.mode, onOnset: (t) => (onsetLagMs = performance.now() - t) },
       );
       results[i] = {
         requestedFrames: r.requestedFrames!,
@@ -115,6 +138,7 @@ async function run(config: { trials: BenchTrial[]; hz: number; mode: FrameClockM
         maskRequestedFrames: r.maskRequestedFrames,
         maskMeasuredMs: r.maskMeasuredMs,
         flags: r.flags,
+        onsetLagMs,
       };
     }
   };
@@ -127,6 +151,7 @@ declare global {
     timingBench: {
       measure: typeof measureRefreshRate;
       run: typeof run;
+      presenterAvailable: typeof presenterAvailable;
       startLoad: typeof startLoad;
       stopLoad: typeof stopLoad;
       info(): { crossOriginIsolated: boolean; userAgent: string; devicePixelRatio: number; visibility: string; hasFocus: boolean };
@@ -137,6 +162,7 @@ declare global {
 window.timingBench = {
   measure: measureRefreshRate,
   run,
+  presenterAvailable,
   startLoad,
   stopLoad,
   info: () => ({

@@ -1,12 +1,14 @@
 /**
- * Timing bench for the trial presenter: bundles components/trial/presenter.ts (via page.ts) with
- * esbuild into a static page, serves it on 127.0.0.1, drives Debian's Chromium with playwright,
- * measures the refresh rate, and presents trials with exposures across 100–1000 ms (whole frames
- * at the measured rate) followed by 4 masks of ~30 ms — idle, and with the main thread under a
- * synthetic busy loop. Prints the share of exposures exact to the frame and within ±1 frame (by
- * rAF timestamps), human-readable, then one JSON object as the last line.
+ * Timing bench for the trial presenters: bundles page.ts (the main-thread presenter, presenter.ts,
+ * and the page side of the worker presenter, worker-presenter.ts) and presenter.worker.ts with
+ * esbuild, serves them on 127.0.0.1, drives Debian's Chromium with playwright, measures the
+ * refresh rate, and presents trials with exposures across 100–1000 ms (whole frames at the
+ * measured rate) followed by 4 masks of ~30 ms — idle, and with the main thread under a synthetic
+ * busy loop — with each presenter. Prints the share of exposures exact to the frame and within
+ * ±1 frame (by rAF timestamps), human-readable, then one JSON object as the last line.
  *
- *   npx tsx bench/timing/run.ts [--trials 1000] [--lanes 1] [--conditions idle,load,load-callbacks,heavy,heavy-callbacks] [--seed 7]
+ *   npx tsx bench/timing/run.ts [--trials 1000] [--lanes 1] [--presenter worker|main|worker,main]
+ *     [--conditions idle,load,load-callbacks,heavy,heavy-callbacks] [--seed 7]
  *
  * Headless Chromium paces rAF with its own frame timer, not a real display's vsync, and without a
  * GPU: the figures show the presenter's logic under main-thread contention, not a monitor's.
@@ -18,7 +20,7 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { chromium } from "playwright";
 import { createRng, framesForMs, shuffled } from "@/lib/hype";
-import type { BenchLoad, BenchTrial, BenchTrialResult } from "./page";
+import type { BenchLoad, BenchPresenter, BenchTrial, BenchTrialResult } from "./page";
 import type { FrameClockMode } from "@/components/trial/frame-timing";
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../../tests/support/chromium";
 
@@ -56,14 +58,18 @@ const CONDITIONS: Record<string, Condition> = {
 };
 const conditionNames = arg("conditions", "idle,load,heavy,heavy-callbacks").split(",");
 for (const c of conditionNames) if (!CONDITIONS[c]) throw new Error(`unknown condition ${c}; known: ${Object.keys(CONDITIONS).join(", ")}`);
+const presenterNames = arg("presenter", "worker,main").split(",") as BenchPresenter[];
+for (const p of presenterNames) if (p !== "worker" && p !== "main") throw new Error(`unknown presenter ${p}; known: worker, main`);
 if (!(Number.isInteger(TRIALS) && TRIALS > 0 && Number.isInteger(LANES) && LANES > 0)) throw new Error("--trials and --lanes must be positive integers");
 
 
-async function bundle(): Promise<string> {
+async function bundle(entry: string): Promise<string> {
   const out = await build({
-    entryPoints: [path.join(here, "page.ts")],
+    entryPoints: [entry],
     bundle: true,
-    format: "iife",
+    // ES modules, so that worker-presenter.ts finds the worker as Next does:
+    // new URL("./presenter.worker.ts", import.meta.url) → /presenter.worker.ts next to /bench.js.
+    format: "esm",
     platform: "browser",
     target: "es2022",
     write: false,
@@ -73,15 +79,17 @@ async function bundle(): Promise<string> {
   return out.outputFiles[0]!.text;
 }
 
-function serve(script: string): Promise<{ url: string; close(): Promise<void> }> {
+function serve(script: string, worker: string): Promise<{ url: string; close(): Promise<void> }> {
   const html = `<!doctype html><html><head><meta charset="utf-8"><title>timing bench</title>
 <style>html,body{margin:0;background:rgb(64,64,64)}#stage{display:flex;flex-wrap:wrap;gap:8px;padding:8px}</style></head>
-<body><div id="stage"></div><script src="/bench.js"></script></body></html>`;
+<body><div id="stage"></div><script type="module" src="/bench.js"></script></body></html>`;
   const server = http.createServer((req, res) => {
     // Cross-origin isolation gives 5 µs timers instead of 100 µs.
     const headers = { "Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp", "Cache-Control": "no-store" };
     if (req.url === "/bench.js") {
       res.writeHead(200, { ...headers, "Content-Type": "text/javascript" }).end(script);
+    } else if (req.url === "/presenter.worker.ts") {
+      res.writeHead(200, { ...headers, "Content-Type": "text/javascript" }).end(worker);
     } else if (req.url === "/") {
       res.writeHead(200, { ...headers, "Content-Type": "text/html" }).end(html);
     } else {
@@ -105,6 +113,7 @@ function schedule(n: number, hz: number, seed: number): BenchTrial[] {
 }
 
 type Summary = {
+  presenter: BenchPresenter;
   condition: string;
   note: string;
   mode: FrameClockMode;
@@ -118,10 +127,12 @@ type Summary = {
   maxAbsErrorMs: number;
   maskExactShare: number;
   flags: Record<string, number>;
+  /** Median and minimum of (when the page learnt of the onset − the onset timestamp); < 0 would mean a wrong time base. */
+  onsetLagMs: { median: number; min: number };
   wallSeconds: number;
 };
 
-function summarise(c: Condition, results: BenchTrialResult[], hz: number, busyShare: number, wallSeconds: number): Summary {
+function summarise(presenter: BenchPresenter, c: Condition, results: BenchTrialResult[], hz: number, busyShare: number, wallSeconds: number): Summary {
   const period = 1000 / hz;
   const errorFrames: Record<string, number> = {};
   const flags: Record<string, number> = {};
@@ -142,7 +153,10 @@ function summarise(c: Condition, results: BenchTrialResult[], hz: number, busySh
     for (const f of r.flags) flags[f] = (flags[f] ?? 0) + 1;
   }
   const n = results.length;
+  const lags = results.map((r) => r.onsetLagMs).sort((a, b) => a - b);
+  const round3 = (x: number) => Math.round(x * 1000) / 1000;
   return {
+    presenter,
     condition: c.name,
     note: c.note,
     mode: c.mode,
@@ -156,6 +170,7 @@ function summarise(c: Condition, results: BenchTrialResult[], hz: number, busySh
     maxAbsErrorMs: Math.round(absMax * 1000) / 1000,
     maskExactShare: maskExact / n,
     flags,
+    onsetLagMs: { median: round3(lags[lags.length >> 1] ?? NaN), min: round3(lags[0] ?? NaN) },
     wallSeconds: Math.round(wallSeconds * 10) / 10,
   };
 }
@@ -163,8 +178,9 @@ function summarise(c: Condition, results: BenchTrialResult[], hz: number, busySh
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 
 async function main(): Promise<void> {
-  const script = await bundle();
-  const server = await serve(script);
+  const script = await bundle(path.join(here, "page.ts"));
+  const worker = await bundle(path.join(root, "components/trial/presenter.worker.ts"));
+  const server = await serve(script, worker);
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -183,31 +199,39 @@ async function main(): Promise<void> {
     console.log(`trials per condition: ${TRIALS}, exposures 100–1000 ms in whole frames at ${hz} Hz, 4 masks × ${framesForMs(30, hz)} frames, lanes: ${LANES}`);
 
     const summaries: Summary[] = [];
-    for (const name of conditionNames) {
-      const c = CONDITIONS[name]!;
-      const trials = schedule(TRIALS, hz, SEED);
-      const results: BenchTrialResult[] = [];
-      const t0 = Date.now();
-      await page.evaluate((load) => window.timingBench.startLoad(load), c.load);
-      for (let i = 0; i < trials.length; i += CHUNK) {
-        const chunk = trials.slice(i, i + CHUNK);
-        const r = await page.evaluate((cfg) => window.timingBench.run(cfg), { trials: chunk, hz, mode: c.mode, lanes: LANES });
-        results.push(...r);
-        process.stderr.write(`\r${c.name}: ${results.length}/${trials.length}`);
+    for (const presenter of presenterNames) {
+      if (!(await page.evaluate((p) => window.timingBench.presenterAvailable(p), presenter))) {
+        console.log(`${presenter} presenter: not available in this browser, skipped`);
+        continue;
       }
-      const load = await page.evaluate(() => window.timingBench.stopLoad());
-      process.stderr.write("\n");
-      const s = summarise(c, results, hz, load.busyShare, (Date.now() - t0) / 1000);
-      summaries.push(s);
-      console.log(
-        `${c.name.padEnd(15)} ${c.note}: exact ${pct(s.exactShare)}, within ±1 frame ${pct(s.withinOneShare)}, ` +
-          `masks exact ${pct(s.maskExactShare)}, mean |error| ${s.meanAbsErrorMs} ms, max ${s.maxAbsErrorMs} ms, ` +
-          `errors ${JSON.stringify(s.errorFrames)}, flags ${JSON.stringify(s.flags)}, main thread busy ${pct(s.loadBusyShare)}, ${s.wallSeconds} s`,
-      );
+      for (const name of conditionNames) {
+        const c = CONDITIONS[name]!;
+        const label = `${presenter}/${c.name}`;
+        const trials = schedule(TRIALS, hz, SEED);
+        const results: BenchTrialResult[] = [];
+        const t0 = Date.now();
+        await page.evaluate((load) => window.timingBench.startLoad(load), c.load);
+        for (let i = 0; i < trials.length; i += CHUNK) {
+          const chunk = trials.slice(i, i + CHUNK);
+          const r = await page.evaluate((cfg) => window.timingBench.run(cfg), { trials: chunk, hz, mode: c.mode, lanes: LANES, presenter });
+          results.push(...r);
+          process.stderr.write(`\r${label}: ${results.length}/${trials.length}`);
+        }
+        const load = await page.evaluate(() => window.timingBench.stopLoad());
+        process.stderr.write("\n");
+        const s = summarise(presenter, c, results, hz, load.busyShare, (Date.now() - t0) / 1000);
+        summaries.push(s);
+        console.log(
+          `${label.padEnd(22)} ${c.note}: exact ${pct(s.exactShare)}, within ±1 frame ${pct(s.withinOneShare)}, ` +
+            `masks exact ${pct(s.maskExactShare)}, mean |error| ${s.meanAbsErrorMs} ms, max ${s.maxAbsErrorMs} ms, ` +
+            `errors ${JSON.stringify(s.errorFrames)}, flags ${JSON.stringify(s.flags)}, main thread busy ${pct(s.loadBusyShare)}, ` +
+            `onset lag median ${s.onsetLagMs.median} ms (min ${s.onsetLagMs.min}), ${s.wallSeconds} s`,
+        );
+      }
     }
     const target = 0.995;
     for (const s of summaries) {
-      if (s.mode === "compensated") console.log(`${s.condition}: ${s.exactShare >= target ? "meets" : "MISSES"} the ≥ 99.5% exact target`);
+      if (s.mode === "compensated") console.log(`${s.presenter}/${s.condition}: ${s.exactShare >= target ? "meets" : "MISSES"} the ≥ 99.5% exact target`);
     }
     console.log(
       JSON.stringify({
@@ -218,6 +242,7 @@ async function main(): Promise<void> {
         refresh: { hz, rawHz: refresh.rawHz, medianIntervalMs: refresh.medianIntervalMs, intervals: refresh.intervals, inlierShare: refresh.inlierShare, snapped: refresh.snapped },
         trialsPerCondition: TRIALS,
         lanes: LANES,
+        presenters: presenterNames,
         seed: SEED,
         conditions: summaries,
       }),
