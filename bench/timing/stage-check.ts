@@ -1,10 +1,14 @@
 /**
- * Browser check of TrialStage (not a timed bench): bundles stage-page.tsx with React, serves it
- * with generated PNG stimuli on 127.0.0.1, and drives Debian's Chromium through a timed and an
- * untimed trial: keys before the prompt are ignored, one answer per trial, the stimulus is on the
- * canvas in the untimed trial, feedback shows, the answers carry frames and timestamps.
+ * Browser check of TrialStage (not a timed bench): bundles stage-page.tsx with React (as an ES
+ * module, with presenter.worker.ts bundled next to it as Next serves it), serves it with generated
+ * PNG stimuli on 127.0.0.1, and drives Debian's Chromium through a timed and an untimed trial:
+ * the worker presenter is used, keys before the prompt are ignored, one answer per trial, the
+ * stimulus is on screen in the untimed trial, feedback shows, the answers carry frames and
+ * timestamps.
  *
- *   npx tsx bench/timing/stage-check.ts
+ *   npx tsx bench/timing/stage-check.ts [--strict] [--presenter worker|main]
+ *     --strict: inside React's StrictMode, as under next dev;
+ *     --presenter main: with transferControlToOffscreen removed, so TrialStage must fall back to the main thread.
  *
  * Prints what it checked and exits non-zero on the first failed check; JSON summary as the last line.
  */
@@ -28,11 +32,24 @@ async function png(r: number, g: number, b: number): Promise<Buffer> {
 }
 
 async function main(): Promise<void> {
+  const worker = (
+    await build({
+      entryPoints: [path.join(root, "components/trial/presenter.worker.ts")],
+      bundle: true,
+      format: "esm",
+      platform: "browser",
+      target: "es2022",
+      write: false,
+      alias: { "@": root },
+      logLevel: "silent",
+    })
+  ).outputFiles[0]!.text;
   const script = (
     await build({
       entryPoints: [path.join(here, "stage-page.tsx")],
       bundle: true,
-      format: "iife",
+      // ESM keeps import.meta.url, so new URL("./presenter.worker.ts", import.meta.url) → /presenter.worker.ts.
+      format: "esm",
       platform: "browser",
       target: "es2022",
       jsx: "automatic",
@@ -63,16 +80,20 @@ async function main(): Promise<void> {
     { ...base, index: 1, blockTrial: 1, protocol: "hype_inf", stimulusUrl: "/api/stimuli/tokB", exposure: null, masks: [] },
   ];
   const html = `<!doctype html><html><head><meta charset="utf-8"><style>${css}</style></head><body style="margin:0"><div id="root"></div>
-<script>window.stageTrials=${JSON.stringify(trials)}</script><script src="/stage.js"></script></body></html>`;
+<script>window.stageTrials=${JSON.stringify(trials)}</script><script type="module" src="/stage.js"></script></body></html>`;
   const server = http.createServer((req, res) => {
     const url = req.url ?? "/";
     if (url.startsWith("/stage.js")) res.writeHead(200, { "Content-Type": "text/javascript" }).end(script);
+    else if (url === "/presenter.worker.ts") res.writeHead(200, { "Content-Type": "text/javascript" }).end(worker);
     else if (images[url]) res.writeHead(200, { "Content-Type": "image/png" }).end(images[url]);
     else if (url === "/" || url.startsWith("/?")) res.writeHead(200, { "Content-Type": "text/html" }).end(html);
     else res.writeHead(404).end();
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const { port } = server.address() as { port: number };
+  const presenterArg = process.argv.indexOf("--presenter");
+  const expected = presenterArg >= 0 ? process.argv[presenterArg + 1] : "worker";
+  if (expected !== "worker" && expected !== "main") throw new Error(`--presenter worker|main, got ${expected}`);
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   const checks: string[] = [];
   const ok = (what: string) => {
@@ -83,7 +104,7 @@ async function main(): Promise<void> {
     const page = await browser.newPage({ viewport: { width: 1024, height: 768 } });
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
-    await page.goto(`http://127.0.0.1:${port}/?hz=60`);
+    await page.goto(`http://127.0.0.1:${port}/?hz=60&presenter=${expected}${process.argv.includes("--strict") ? "&strict=1" : ""}`);
     const real = page.locator("button[aria-keyshortcuts='F']");
 
     // The page drives itself (stage-page.tsx); here we watch the screen and check the record.
@@ -94,14 +115,26 @@ async function main(): Promise<void> {
     ok("feedback 'Correct' shows");
     assert.deepEqual(await real.boundingBox(), before, "answer buttons did not move");
     ok("no layout shift of the answer buttons between countdown and feedback");
+    await page.waitForFunction(() => window.stageCheck.untimedPrompt);
+    // The canvas may belong to the worker (transferControlToOffscreen): read it from the screen.
+    const shot = await page.locator("canvas").screenshot();
+    const { data, info } = await sharp(shot).raw().toBuffer({ resolveWithObject: true });
+    const at = (Math.floor(info.height / 2) * info.width + Math.floor(info.width / 2)) * info.channels;
+    const untimedPixel = [data[at]!, data[at + 1]!, data[at + 2]!];
+    await page.locator("button[aria-keyshortcuts='J']").click();
     await page.getByText("Incorrect", { exact: true }).waitFor();
     ok("feedback 'Incorrect' shows after a click");
     await page.locator("#all-done").waitFor();
     const record = await page.evaluate(() => window.stageCheck);
     assert.ok(record.earlyKeys.includes("countdown") && record.earlyKeys.includes("presenting"), `early keys in ${record.earlyKeys}`);
     ok(`keys pressed during ${[...new Set(record.earlyKeys)].join(" and ")} were ignored`);
-    assert.deepEqual(record.untimedPixel, [40, 200, 40], "untimed stimulus is on the canvas while the prompt is up");
-    ok("untimed stimulus stays on the canvas with the prompt");
+    assert.ok(
+      untimedPixel.every((v, i) => Math.abs(v - [40, 200, 40][i]!) <= 2),
+      `untimed stimulus is on screen while the prompt is up (centre pixel ${untimedPixel})`,
+    );
+    ok(`untimed stimulus stays on the canvas with the prompt (centre pixel ${untimedPixel})`);
+    assert.deepEqual(record.presenters, [expected, expected], `presenters ${record.presenters}`);
+    ok(`trials presented by the ${expected} presenter`);
     assert.deepEqual(record.finished, [0, 1]);
     ok(`phases: ${record.phases.join(" → ")}`);
 

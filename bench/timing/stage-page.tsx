@@ -2,26 +2,36 @@
  * Browser side of stage-check.ts: renders TrialStage for a scripted list of trials and records
  * what it reports, so a real browser can check the flow (countdown, keys, answer, feedback, untimed).
  */
-import { useState } from "react";
+import { StrictMode, useState } from "react";
 import { createRoot } from "react-dom/client";
 import { TrialProgress, TrialStage } from "@/components/trial/trial-stage";
 import type { TrialAnswer, TrialSpec } from "@/components/trial/types";
 
 declare global {
   interface Window {
-    stageCheck: { answers: TrialAnswer[]; finished: number[]; phases: string[]; earlyKeys: string[]; untimedPixel: number[] | null };
+    stageCheck: {
+      answers: TrialAnswer[];
+      finished: number[];
+      phases: string[];
+      earlyKeys: string[];
+      /** Trial 1's prompt is up: the driver reads the canvas from a screenshot, then clicks. */
+      untimedPrompt: boolean;
+      /** data-presenter of each trial's stage when its prompt showed. */
+      presenters: string[];
+    };
     stageTrials: TrialSpec[];
   }
 }
 
-window.stageCheck = { answers: [], finished: [], phases: [], earlyKeys: [], untimedPixel: null };
+window.stageCheck = { answers: [], finished: [], phases: [], earlyKeys: [], untimedPrompt: false, presenters: [] };
 
 /**
  * The "annotator", driven from inside the page so that nothing depends on how fast the test
  * driver's key presses arrive: on every phase change it presses keys as a person might.
  * Trial 0 (timed): "j" during the countdown and the presentation (must be ignored), then "f" and
- * a second "j" at the prompt (only the first counts). Trial 1 (untimed): reads the canvas while
- * the prompt is up, then clicks "Generated".
+ * a second "j" at the prompt (only the first counts). Trial 1 (untimed): signals the driver, which
+ * reads the canvas from a screenshot while the prompt is up (the canvas may belong to the worker
+ * presenter, so the page cannot read it) and then clicks "Generated".
  */
 const press = (key: string) => window.dispatchEvent(new KeyboardEvent("keydown", { key }));
 new MutationObserver(() => {
@@ -36,17 +46,12 @@ new MutationObserver(() => {
     window.stageCheck.earlyKeys.push(phase);
     press("j");
   }
+  if (phase === "prompt") window.stageCheck.presenters.push(section?.getAttribute("data-presenter") ?? "none");
   if (trial === 0 && phase === "prompt") {
     press("f");
     press("j");
   }
-  if (trial === 1 && phase === "prompt") {
-    requestAnimationFrame(() => {
-      const c = document.querySelector("canvas")!;
-      window.stageCheck.untimedPixel = Array.from(c.getContext("2d")!.getImageData(c.width / 2, c.height / 2, 1, 1).data.slice(0, 3));
-      document.querySelector<HTMLButtonElement>("button[aria-keyshortcuts='J']")!.click();
-    });
-  }
+  if (trial === 1 && phase === "prompt") window.stageCheck.untimedPrompt = true;
 }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ["data-phase"], childList: true });
 
 function App({ trials, hz }: { trials: TrialSpec[]; hz: number }) {
@@ -76,4 +81,8 @@ function App({ trials, hz }: { trials: TrialSpec[]; hz: number }) {
 }
 
 const params = new URLSearchParams(location.search);
-createRoot(document.getElementById("root")!).render(<App trials={window.stageTrials} hz={Number(params.get("hz") ?? 60)} />);
+// ?presenter=main: a browser without OffscreenCanvas transfer, so TrialStage falls back to the main thread.
+if (params.get("presenter") === "main") Reflect.deleteProperty(HTMLCanvasElement.prototype, "transferControlToOffscreen");
+const app = <App trials={window.stageTrials} hz={Number(params.get("hz") ?? 60)} />;
+// ?strict=1: as under `next dev`, effects are run, torn down and run again on mount.
+createRoot(document.getElementById("root")!).render(params.get("strict") === "1" ? <StrictMode>{app}</StrictMode> : app);

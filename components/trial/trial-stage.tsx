@@ -3,7 +3,8 @@
 /**
  * TrialStage: one HYPE trial in the browser. Preloads and fully decodes the stimulus and masks,
  * runs the 3-2-1 countdown, presents the stimulus for exactly the server's number of frames
- * (presenter.ts, outside React), then asks "real or generated?" with two buttons and the keys
+ * (outside React: from a dedicated worker on an OffscreenCanvas when the browser supports it,
+ * worker-presenter.ts, else on the main thread, presenter.ts), then asks "real or generated?" with two buttons and the keys
  * from the spec. The verdict for feedback comes from the server (the client never knows the label):
  * it is whatever onAnswered resolves with.
  *
@@ -15,14 +16,16 @@ import { mergeFlags } from "./frame-timing";
 import {
   DEFAULT_BACKGROUND,
   loadTrialImages,
+  mainThreadPresenter,
   naturalSize,
-  presentTrial,
   releaseTrialImages,
   watchAttention,
   type PresentationResult,
+  type Presenter,
   type TrialImages,
 } from "./presenter";
 import { TRIAL_FLAGS, type TrialAnswer, type TrialSpec } from "./types";
+import { getPresenter } from "./worker-presenter";
 
 export type TrialStageProps = {
   spec: TrialSpec;
@@ -83,6 +86,7 @@ export function TrialStage({ spec, hz, feedback, onAnswered, onFinished, feedbac
   const [verdict, setVerdict] = useState<boolean | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [attempt, setAttempt] = useState(0);
+  const [presenterKind, setPresenterKind] = useState<Presenter["kind"] | null>(null);
 
   // The effect restarts only when the trial itself changes, not when the parent re-creates the object.
   const specKey = JSON.stringify(spec);
@@ -97,6 +101,25 @@ export function TrialStage({ spec, hz, feedback, onAnswered, onFinished, feedbac
     const attention = watchAttention();
     const extraFlags: string[] = [];
     let images: TrialImages | null = null;
+    // The canvas of this attempt (a new one per attempt: one given to the worker cannot come back).
+    const canvas = canvasRef.current;
+    // The worker presenter when this browser runs it (the handshake takes a few ms, once per page),
+    // else the main-thread one. It takes the canvas over during the countdown. If the choice is not
+    // made when the countdown ends, this trial uses the main thread rather than start late.
+    let presenter: Presenter | null = null;
+    let committed = false;
+    getPresenter().then(
+      (p) => {
+        if (signal.aborted || committed || !canvas) return;
+        try {
+          p.prepare(canvas);
+          presenter = p;
+        } catch {
+          presenter = mainThreadPresenter;
+        }
+      },
+      () => {},
+    );
     choiceRef.current = deferred<Choice>();
     const go = (p: Phase) => {
       if (signal.aborted) return;
@@ -130,18 +153,25 @@ export function TrialStage({ spec, hz, feedback, onAnswered, onFinished, feedbac
       const stimulusSize = naturalSize(imgs.stimulus);
       lastStimulusSize = stimulusSize;
       setSize(stimulusSize);
-      const canvas = canvasRef.current;
       if (!canvas) throw new Error("canvas not mounted");
+      committed = true;
+      const active: Presenter = presenter ?? mainThreadPresenter;
+      setPresenterKind(active.kind);
 
       const choice = choiceRef.current!;
       let result: PresentationResult;
       go("presenting");
       if (trial.exposure) {
-        result = await presentTrial(canvas, trial, imgs, hz, { signal });
+        result = await active.present(canvas, trial, imgs, hz, { signal, transferImages: true });
         go("prompt");
       } else {
         // Untimed: the stimulus stays up until the answer; the prompt shows with it.
-        const presentation = presentTrial(canvas, trial, imgs, hz, { signal, until: choice.promise, onOnset: () => go("prompt") });
+        const presentation = active.present(canvas, trial, imgs, hz, {
+          signal,
+          transferImages: true,
+          until: choice.promise,
+          onOnset: () => go("prompt"),
+        });
         await choice.promise;
         result = await presentation;
       }
@@ -202,6 +232,7 @@ export function TrialStage({ spec, hz, feedback, onAnswered, onFinished, feedbac
       controller.abort();
       attention.stop();
       releaseTrialImages(images);
+      if (canvas) (presenter as Presenter | null)?.release(canvas);
     };
   }, [specKey, hz, feedback, feedbackMs, attempt]);
 
@@ -244,11 +275,12 @@ export function TrialStage({ spec, hz, feedback, onAnswered, onFinished, feedbac
     <section
       aria-label="Trial"
       data-phase={phase}
+      data-presenter={presenterKind ?? undefined}
       className={`flex min-h-[80dvh] flex-col text-neutral-100 ${className}`}
       style={{ background: DEFAULT_BACKGROUND }}
     >
       <div className="relative flex flex-1 items-center justify-center overflow-hidden">
-        <canvas ref={canvasRef} role="img" aria-label="Image to judge" className="block" style={canvasStyle} />
+        <canvas key={attempt} ref={canvasRef} role="img" aria-label="Image to judge" className="block" style={canvasStyle} />
         <div aria-live="assertive" className="pointer-events-none absolute inset-0 flex items-center justify-center">
           {phase === "countdown" && count > 0 ? (
             <span className="text-8xl font-bold tabular-nums text-neutral-100" aria-label={`${count}`}>
