@@ -1,0 +1,82 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { expect, test, type Page } from "@playwright/test";
+
+/**
+ * Automatic metrics in the browser: the demo researcher uploads the fixture ONNX model (same
+ * contract as the FID Inception), computes metrics for the demo study's arms with the progress bar,
+ * and sees the runs and the cross-reference; a wrong file is refused with a clear message.
+ */
+test.describe.configure({ mode: "serial", timeout: 90_000 });
+
+const FIXTURE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../fixtures/onnx/tiny-inception.onnx");
+
+async function openMetrics(page: Page): Promise<string> {
+  await page.goto("/signin");
+  await page.getByLabel("E-mail").fill("demo@percept.local");
+  await page.getByLabel("Password").fill("percept-demo");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/, { timeout: 30_000 });
+  await page.getByRole("link", { name: /Demo study/ }).click();
+  await expect(page).toHaveURL(/\/studies\/[^/]+$/);
+  const studyId = page.url().split("/studies/")[1]!;
+  await page.goto(`/studies/${studyId}/metrics`);
+  await expect(page.getByRole("heading", { name: "Automatic metrics", exact: true })).toBeVisible();
+  return studyId;
+}
+
+test("a text file posing as a model is refused with a clear message", async ({ page }) => {
+  await openMetrics(page);
+  await page.getByLabel(/ONNX feature extractor/).setInputFiles({ name: "notes.onnx", mimeType: "application/octet-stream", buffer: Buffer.from("These are my notes, not a neural network.\n".repeat(4)) });
+  const alert = page.getByTestId("metrics-error");
+  await expect(alert).toContainText("notes.onnx was refused");
+  await expect(alert).toContainText("This file is not an ONNX model");
+  await expect(page.getByRole("button", { name: "Compute metrics" })).toBeDisabled();
+});
+
+test("the fixture model computes every arm's metrics with progress, and the cross-reference shows them", async ({ page }) => {
+  const studyId = await openMetrics(page);
+  const errors: string[] = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+
+  await page.getByLabel(/ONNX feature extractor/).setInputFiles(FIXTURE);
+  await expect(page.getByTestId("model-ready")).toContainText("tiny-inception.onnx", { timeout: 30_000 });
+  await expect(page.getByTestId("model-ready")).toContainText(/on (wasm|webgpu)/);
+
+  await page.getByLabel("Batch size").fill("4");
+  await page.getByRole("button", { name: "Compute metrics" }).click();
+  const bar = page.getByRole("progressbar", { name: "Feature extraction" });
+  await expect(bar).toBeVisible();
+  await expect(page.getByTestId("metrics-progress")).toContainText(/images\/s · ETA/, { timeout: 30_000 });
+  await expect(page.getByText(/^Done in /)).toBeVisible({ timeout: 60_000 });
+  await expect(bar).toHaveAttribute("aria-valuenow", "100");
+
+  // Three runs stored: the real set and both arms, with FID and the rest.
+  const runs = page.getByTestId("metric-runs");
+  await expect(runs.locator("tbody tr")).toHaveCount(3);
+  await expect(runs).toContainText("Real set (reference)");
+  await expect(runs).toContainText("Model A");
+  await expect(runs).toContainText("Model B");
+
+  const api = await page.request.get(`/api/studies/${studyId}/metrics`);
+  expect(api.status()).toBe(200);
+  const { runs: stored } = (await api.json()) as { runs: { armName: string | null; status: string; results: { kind: string; images: number; fid?: number; precision?: number } }[] };
+  expect(stored.map((run) => run.status)).toEqual(["SUCCEEDED", "SUCCEEDED", "SUCCEEDED"]);
+  for (const run of stored) expect(run.results.images).toBe(12);
+  const arms = stored.filter((run) => run.armName !== null);
+  expect(arms).toHaveLength(2);
+  for (const run of arms) {
+    expect(run.results.fid).toBeGreaterThan(0);
+    expect(run.results.precision).toBeGreaterThanOrEqual(0);
+  }
+
+  // Cross-reference: both arms carry an FID; Spearman table and the scatter are there.
+  const xref = page.getByTestId("cross-reference");
+  await expect(xref.locator("tbody tr").first()).toContainText("Model A");
+  const fidCells = xref.locator("table").first().locator("tbody tr td:nth-child(4)");
+  await expect(fidCells).toHaveCount(2);
+  for (const cell of await fidCells.all()) await expect(cell).toHaveText(/^\d+\.\d\d$/);
+  await expect(page.getByTestId("correlations")).toContainText("Spearman ρ");
+  await expect(page.getByTestId("cross-reference-scatter")).toBeVisible();
+  expect(errors).toEqual([]);
+});
