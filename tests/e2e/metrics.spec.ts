@@ -80,3 +80,17 @@ test("the fixture model computes every arm's metrics with progress, and the cros
   await expect(page.getByTestId("cross-reference-scatter")).toBeVisible();
   expect(errors).toEqual([]);
 });
+
+test("a run can be cancelled and the page is ready for the next one", async ({ page }) => {
+  await openMetrics(page);
+  // Each test has a fresh browser context (empty Cache Storage): upload the model again.
+  await page.getByLabel(/ONNX feature extractor/).setInputFiles(FIXTURE);
+  await expect(page.getByTestId("model-ready")).toBeVisible({ timeout: 30_000 });
+  await page.getByLabel("Batch size").fill("1");
+  await page.getByRole("button", { name: "Compute metrics" }).click();
+  await expect(page.getByRole("progressbar", { name: "Feature extraction" })).toBeVisible();
+  await page.getByRole("button", { name: "Cancel" }).click();
+  await expect(page.getByText(/^Cancelled\./)).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByRole("button", { name: "Cancel" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Compute metrics" })).toBeEnabled();
+});
