@@ -4,7 +4,7 @@
  * esbuild, serves them on 127.0.0.1, drives Debian's Chromium with playwright, measures the
  * refresh rate, and presents trials with exposures across 100–1000 ms (whole frames at the
  * measured rate) followed by 4 masks of ~30 ms — idle, and with the main thread under a synthetic
- * busy loop — with each presenter. Prints the share of exposures exact to the frame and within
+ * busy loop — with each presenter, taking turns chunk by chunk. Prints the share of exposures exact to the frame and within
  * ±1 frame (by rAF timestamps), human-readable, then one JSON object as the last line.
  *
  *   npx tsx bench/timing/run.ts [--trials 1000] [--lanes 1] [--presenter worker|main|worker,main]
@@ -129,6 +129,7 @@ type Summary = {
   flags: Record<string, number>;
   /** Median and minimum of (when the page learnt of the onset − the onset timestamp); < 0 would mean a wrong time base. */
   onsetLagMs: { median: number; min: number };
+  /** Wall time of the condition, all presenters together (they take turns). */
   wallSeconds: number;
 };
 
@@ -199,33 +200,38 @@ async function main(): Promise<void> {
     console.log(`trials per condition: ${TRIALS}, exposures 100–1000 ms in whole frames at ${hz} Hz, 4 masks × ${framesForMs(30, hz)} frames, lanes: ${LANES}`);
 
     const summaries: Summary[] = [];
+    const presenters: BenchPresenter[] = [];
     for (const presenter of presenterNames) {
-      if (!(await page.evaluate((p) => window.timingBench.presenterAvailable(p), presenter))) {
-        console.log(`${presenter} presenter: not available in this browser, skipped`);
-        continue;
-      }
-      for (const name of conditionNames) {
-        const c = CONDITIONS[name]!;
-        const label = `${presenter}/${c.name}`;
-        const trials = schedule(TRIALS, hz, SEED);
-        const results: BenchTrialResult[] = [];
-        const t0 = Date.now();
-        await page.evaluate((load) => window.timingBench.startLoad(load), c.load);
-        for (let i = 0; i < trials.length; i += CHUNK) {
-          const chunk = trials.slice(i, i + CHUNK);
+      if (await page.evaluate((p) => window.timingBench.presenterAvailable(p), presenter)) presenters.push(presenter);
+      else console.log(`${presenter} presenter: not available in this browser, skipped`);
+    }
+    for (const name of conditionNames) {
+      const c = CONDITIONS[name]!;
+      const trials = schedule(TRIALS, hz, SEED);
+      const results = new Map<BenchPresenter, BenchTrialResult[]>(presenters.map((p) => [p, []]));
+      const t0 = Date.now();
+      await page.evaluate((load) => window.timingBench.startLoad(load), c.load);
+      // The presenters take turns, chunk by chunk (order alternating), under the same load, so that
+      // both see the same machine: on a shared machine other processes come and go.
+      for (let i = 0, k = 0; i < trials.length; i += CHUNK, k++) {
+        const chunk = trials.slice(i, i + CHUNK);
+        const order = k % 2 === 0 ? presenters : [...presenters].reverse();
+        for (const presenter of order) {
           const r = await page.evaluate((cfg) => window.timingBench.run(cfg), { trials: chunk, hz, mode: c.mode, lanes: LANES, presenter });
-          results.push(...r);
-          process.stderr.write(`\r${label}: ${results.length}/${trials.length}`);
+          results.get(presenter)!.push(...r);
         }
-        const load = await page.evaluate(() => window.timingBench.stopLoad());
-        process.stderr.write("\n");
-        const s = summarise(presenter, c, results, hz, load.busyShare, (Date.now() - t0) / 1000);
+        process.stderr.write(`\r${c.name}: ${Math.min(i + CHUNK, trials.length)}/${trials.length} per presenter`);
+      }
+      const load = await page.evaluate(() => window.timingBench.stopLoad());
+      process.stderr.write("\n");
+      for (const presenter of presenters) {
+        const s = summarise(presenter, c, results.get(presenter)!, hz, load.busyShare, (Date.now() - t0) / 1000);
         summaries.push(s);
         console.log(
-          `${label.padEnd(22)} ${c.note}: exact ${pct(s.exactShare)}, within ±1 frame ${pct(s.withinOneShare)}, ` +
+          `${`${presenter}/${c.name}`.padEnd(22)} ${c.note}: exact ${pct(s.exactShare)}, within ±1 frame ${pct(s.withinOneShare)}, ` +
             `masks exact ${pct(s.maskExactShare)}, mean |error| ${s.meanAbsErrorMs} ms, max ${s.maxAbsErrorMs} ms, ` +
             `errors ${JSON.stringify(s.errorFrames)}, flags ${JSON.stringify(s.flags)}, main thread busy ${pct(s.loadBusyShare)}, ` +
-            `onset lag median ${s.onsetLagMs.median} ms (min ${s.onsetLagMs.min}), ${s.wallSeconds} s`,
+            `onset lag median ${s.onsetLagMs.median} ms (min ${s.onsetLagMs.min})`,
         );
       }
     }
