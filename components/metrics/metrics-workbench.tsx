@@ -53,6 +53,8 @@ export function MetricsWorkbench({ studyId, sets, storedReferences }: { studyId:
   const [model, setModel] = useState<LoadedModel | null>(null);
   const [cached, setCached] = useState<CachedModel[]>([]);
   const [error, setError] = useState<string | null>(null);
+  /** The worker itself failed (script blocked or crashed): nothing can run until a reload. */
+  const [fatal, setFatal] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [progress, setProgress] = useState<Progress | null>(null);
   const [finished, setFinished] = useState<SetDone[]>([]);
@@ -108,7 +110,8 @@ export function MetricsWorkbench({ studyId, sets, storedReferences }: { studyId:
           break;
         case "error":
           setPhase("idle");
-          setError(message.message);
+          if (message.during === "worker") setFatal(message.message);
+          else setError(message.message);
           if (message.during === "run") void reportFailure(message.message);
           break;
       }
@@ -235,7 +238,7 @@ export function MetricsWorkbench({ studyId, sets, storedReferences }: { studyId:
           type="file"
           accept=".onnx,application/octet-stream"
           onChange={(event) => void onFile(event)}
-          disabled={busy}
+          disabled={busy || fatal !== null}
           className="block text-sm text-zinc-700 file:mr-3 file:rounded-md file:border-0 file:bg-zinc-100 file:px-3 file:py-2 file:text-sm file:font-medium"
         />
         {cached.length > 0 ? (
@@ -277,7 +280,7 @@ export function MetricsWorkbench({ studyId, sets, storedReferences }: { studyId:
           <input className="mt-1 w-full rounded-md border border-zinc-300 px-2 py-1.5" type="number" min={2} max={100000} value={maxImages} disabled={busy} onChange={(e) => setMaxImages(Math.max(2, Math.min(100_000, Number(e.target.value) || 2)))} />
         </label>
         <div className="flex items-end gap-2">
-          <Button type="submit" disabled={!model || busy}>
+          <Button type="submit" disabled={!model || busy || fatal !== null}>
             Compute metrics
           </Button>
           {phase === "running" || phase === "cancelling" ? (
@@ -288,6 +291,11 @@ export function MetricsWorkbench({ studyId, sets, storedReferences }: { studyId:
         </div>
       </form>
 
+      {fatal ? (
+        <p role="alert" data-testid="metrics-fatal" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
+          The metrics worker could not run: {fatal} Reload the page; if it persists, the page&apos;s cross-origin isolation headers may be incomplete (docs/metrics-browser.md).
+        </p>
+      ) : null}
       {error ? (
         <p role="alert" data-testid="metrics-error" className="whitespace-pre-line rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
           {error}

@@ -23,7 +23,7 @@ export class MetricsClient {
     };
     worker.onerror = (event) => {
       event.preventDefault();
-      this.onMessage({ type: "error", message: event.message || "The metrics worker failed to start.", during: "model" });
+      this.onMessage({ type: "error", message: event.message || "the worker script failed to load.", during: "worker" });
     };
     return worker;
   }

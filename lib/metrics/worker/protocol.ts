@@ -71,4 +71,5 @@ export type FromWorker =
   | { type: "set-done"; result: SetDone }
   | { type: "done"; seconds: number }
   | { type: "cancelled" }
-  | { type: "error"; message: string; during: "model" | "run" };
+  /** `worker`: the worker script itself failed to load or crashed (sent by the client, not the worker). */
+  | { type: "error"; message: string; during: "model" | "run" | "worker" };
