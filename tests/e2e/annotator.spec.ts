@@ -26,6 +26,7 @@ async function join(page: Page, link: string) {
   await page.goto(link);
   await page.getByLabel(/agree to take part/).check();
   await page.getByRole("button", { name: "Start" }).click();
+  await expect(page.getByTestId("refresh-rate")).toHaveText(/\d+ Hz/, { timeout: 15_000 });
   await page.getByRole("button", { name: "Enter fullscreen and continue" }).click();
 }
 
@@ -89,7 +90,6 @@ test("an annotator finishes a short study with the keyboard; real and generated 
   });
 
   await join(page, link);
-  await expect(page.getByTestId("refresh-rate")).toHaveText(/Hz/);
   await finishPractice(page);
   const verdicts: (string | null)[] = [];
   const answered = await answerUntilDone(page, (_, feedback) => verdicts.push(feedback));
