@@ -7,6 +7,17 @@ const nextConfig = {
   allowedDevOrigins: ["127.0.0.1", "localhost"],
   async headers() {
     return [
+      // Multithreaded ONNX Runtime needs a cross-origin-isolated page: only the metrics page, and
+      // the same-origin scripts and workers it loads, carry COOP/COEP (docs/metrics-browser.md).
+      {
+        source: "/studies/:id/metrics",
+        headers: [
+          { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
+          { key: "Cross-Origin-Embedder-Policy", value: "require-corp" },
+        ],
+      },
+      { source: "/_next/static/:path*", headers: [{ key: "Cross-Origin-Embedder-Policy", value: "require-corp" }] },
+      { source: "/ort/:path*", headers: [{ key: "Cross-Origin-Embedder-Policy", value: "require-corp" }] },
       {
         source: "/:path*",
         headers: [

@@ -50,6 +50,9 @@ export default async function StudyPage({ params }: { params: Promise<{ id: stri
           <Link className="font-medium text-indigo-600 hover:underline" href={`/studies/${study.id}/planning`}>
             Plan evaluators
           </Link>
+          <Link className="font-medium text-indigo-600 hover:underline" href={`/studies/${study.id}/metrics`}>
+            Automatic metrics
+          </Link>
           <Link className="font-medium text-indigo-600 hover:underline" href={`/studies/${study.id}/results`}>
             Results and exports →
           </Link>
