@@ -14,6 +14,14 @@ describe("the sign-in rate limiter", () => {
     now = 60_000;
     expect(limiter.hit("ip|a@b.c").allowed).toBe(true);
   });
+
+  it("starts counting again after a reset (a successful sign-in)", () => {
+    const limiter = new RateLimiter(2, 60_000, () => 0);
+    limiter.hit("k");
+    limiter.hit("k");
+    limiter.reset("k");
+    expect([limiter.hit("k").allowed, limiter.hit("k").allowed, limiter.hit("k").allowed]).toEqual([true, true, false]);
+  });
 });
 
 describe("signed cookie values", () => {
