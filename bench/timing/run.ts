@@ -8,7 +8,7 @@
  * ±1 frame (by rAF timestamps), human-readable, then one JSON object as the last line.
  *
  *   npx tsx bench/timing/run.ts [--trials 1000] [--lanes 1] [--presenter worker|main|worker,main]
- *     [--conditions idle,load,load-callbacks,heavy,heavy-callbacks] [--seed 7]
+ *     [--conditions idle,load,load-callbacks,longtask,heavy,heavy-callbacks] [--seed 7]
  *
  * Headless Chromium paces rAF with its own frame timer, not a real display's vsync, and without a
  * GPU: the figures show the presenter's logic under main-thread contention, not a monitor's.
@@ -47,6 +47,12 @@ const CONDITIONS: Record<string, Condition> = {
     mode: "callbacks",
     load: { everyMs: 20, busyMs: 8 },
     note: "same load, frames counted as plain rAF callbacks (no compensation), for comparison",
+  },
+  longtask: {
+    name: "longtask",
+    mode: "compensated",
+    load: { everyMs: 250, busyMs: 50 },
+    note: "50 ms long task every 250 ms on the main thread (like a large React render)",
   },
   heavy: { name: "heavy", mode: "compensated", load: { everyMs: 20, busyMs: 16 }, note: "16 ms busy loop every 20 ms (frames get skipped)" },
   "heavy-callbacks": {
