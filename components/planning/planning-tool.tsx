@@ -122,6 +122,8 @@ export function PlanningTool({
       return next;
     });
   };
+  /** The props every planning field shares: its value, error, change handler and lock while running. */
+  const bind = (id: PlanningField) => ({ id, value: values[id] as string, error: errors[id], disabled: running, onChange: (v: string) => set(id, v) });
   const setProtocol = (protocol: PlanningProtocolChoice) => {
     setValues((current) => ({ ...current, protocol }));
     setErrors({});
@@ -231,22 +233,10 @@ export function PlanningTool({
                   onChange={(v) => set("lapsePercent", v)}
                   hint={`Answers wrong even at long exposures (slips, inattention). Must stay below ${(100 - targetAccuracy * 100).toFixed(1).replace(/\.0$/, "")}%, or nobody reaches the staircase's ${(targetAccuracy * 100).toFixed(1).replace(/\.0$/, "")}% target.`}
                 />
-                <TextField
-                  id="blocks"
-                  label="Staircase blocks per evaluator"
-                  value={values.blocks}
-                  error={errors.blocks}
-                  disabled={running}
-                  onChange={(v) => set("blocks", v)}
+                <TextField {...bind("blocks")} label="Staircase blocks per evaluator"
                   hint="From the study's design (the paper: 3)."
                 />
-                <TextField
-                  id="trialsPerBlock"
-                  label="Trials per block"
-                  value={values.trialsPerBlock}
-                  error={errors.trialsPerBlock}
-                  disabled={running}
-                  onChange={(v) => set("trialsPerBlock", v)}
+                <TextField {...bind("trialsPerBlock")} label="Trials per block"
                   hint="From the study's design (the paper: 150)."
                 />
                 <p className="text-xs text-zinc-500 md:col-span-2">Staircase (from the study): {staircaseSummary}.</p>
@@ -273,13 +263,7 @@ export function PlanningTool({
                   onChange={(v) => set("errorSdPercent", v)}
                   hint="How much evaluators' own error rates differ (a Beta distribution). 0 = everyone alike; the paper's widths suggest 0–10 points."
                 />
-                <TextField
-                  id="infTrials"
-                  label="Images per evaluator"
-                  value={values.infTrials}
-                  error={errors.infTrials}
-                  disabled={running}
-                  onChange={(v) => set("infTrials", v)}
+                <TextField {...bind("infTrials")} label="Images per evaluator"
                   hint="From the study's design (the paper: 100)."
                 />
               </div>
@@ -288,34 +272,16 @@ export function PlanningTool({
             <details className="rounded-md border border-zinc-200 px-4 py-3" open={advancedOpen} onToggle={(event) => setAdvancedOpen(event.currentTarget.open)}>
               <summary className="cursor-pointer text-sm font-medium text-zinc-800">Simulation settings</summary>
               <div className="mt-4 grid gap-4 md:grid-cols-2">
-                <TextField
-                  id="evaluatorCounts"
-                  label="Numbers of evaluators per arm to try"
-                  value={values.evaluatorCounts}
-                  error={errors.evaluatorCounts}
-                  disabled={running}
-                  onChange={(v) => set("evaluatorCounts", v)}
+                <TextField {...bind("evaluatorCounts")} label="Numbers of evaluators per arm to try"
                   hint="Comma-separated, 2 to 500."
                 />
-                <TextField
-                  id="replicates"
-                  label="Simulated studies per number"
-                  value={values.replicates}
-                  error={errors.replicates}
-                  disabled={running}
-                  onChange={(v) => set("replicates", v)}
+                <TextField {...bind("replicates")} label="Simulated studies per number"
                   hint="More = smoother curve and band, slower."
                 />
-                <TextField
-                  id="resamples"
-                  label="Bootstrap resamples per simulated study"
-                  value={values.resamples}
-                  error={errors.resamples}
-                  disabled={running}
-                  onChange={(v) => set("resamples", v)}
+                <TextField {...bind("resamples")} label="Bootstrap resamples per simulated study"
                   hint="1,000 is enough for planning; the results page uses 10,000."
                 />
-                <TextField id="seed" label="Seed" value={values.seed} error={errors.seed} disabled={running} onChange={(v) => set("seed", v)} hint="Same inputs and seed → same curve." />
+                <TextField {...bind("seed")} label="Seed" hint="Same inputs and seed → same curve." />
               </div>
             </details>
 
