@@ -17,12 +17,12 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
 import { chromium } from "playwright";
 import { createRng, framesForMs, shuffled } from "@/lib/hype";
 import type { BenchLoad, BenchPresenter, BenchTrial, BenchTrialResult } from "./page";
 import type { FrameClockMode } from "@/components/trial/frame-timing";
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../../tests/support/chromium";
+import { bundleForBrowser } from "./bundle";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "../..");
@@ -68,22 +68,7 @@ const presenterNames = arg("presenter", "worker,main").split(",") as BenchPresen
 for (const p of presenterNames) if (p !== "worker" && p !== "main") throw new Error(`unknown presenter ${p}; known: worker, main`);
 if (!(Number.isInteger(TRIALS) && TRIALS > 0 && Number.isInteger(LANES) && LANES > 0)) throw new Error("--trials and --lanes must be positive integers");
 
-
-async function bundle(entry: string): Promise<string> {
-  const out = await build({
-    entryPoints: [entry],
-    bundle: true,
-    // ES modules, so that worker-presenter.ts finds the worker as Next does:
-    // new URL("./presenter.worker.ts", import.meta.url) → /presenter.worker.ts next to /bench.js.
-    format: "esm",
-    platform: "browser",
-    target: "es2022",
-    write: false,
-    alias: { "@": root },
-    logLevel: "silent",
-  });
-  return out.outputFiles[0]!.text;
-}
+const bundle = (entry: string) => bundleForBrowser(entry);
 
 function serve(script: string, worker: string): Promise<{ url: string; close(): Promise<void> }> {
   const html = `<!doctype html><html><head><meta charset="utf-8"><title>timing bench</title>

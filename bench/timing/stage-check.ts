@@ -16,9 +16,9 @@ import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import assert from "node:assert/strict";
-import { build } from "esbuild";
 import { chromium } from "playwright";
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../../tests/support/chromium";
+import { bundleForBrowser } from "./bundle";
 import postcss from "postcss";
 import tailwind from "@tailwindcss/postcss";
 import sharp from "sharp";
@@ -32,33 +32,11 @@ async function png(r: number, g: number, b: number): Promise<Buffer> {
 }
 
 async function main(): Promise<void> {
-  const worker = (
-    await build({
-      entryPoints: [path.join(root, "components/trial/presenter.worker.ts")],
-      bundle: true,
-      format: "esm",
-      platform: "browser",
-      target: "es2022",
-      write: false,
-      alias: { "@": root },
-      logLevel: "silent",
-    })
-  ).outputFiles[0]!.text;
-  const script = (
-    await build({
-      entryPoints: [path.join(here, "stage-page.tsx")],
-      bundle: true,
-      // ESM keeps import.meta.url, so new URL("./presenter.worker.ts", import.meta.url) → /presenter.worker.ts.
-      format: "esm",
-      platform: "browser",
-      target: "es2022",
-      jsx: "automatic",
-      write: false,
-      alias: { "@": root },
-      define: { "process.env.NODE_ENV": '"development"' },
-      logLevel: "silent",
-    })
-  ).outputFiles[0]!.text;
+  const worker = await bundleForBrowser(path.join(root, "components/trial/presenter.worker.ts"));
+  const script = await bundleForBrowser(path.join(here, "stage-page.tsx"), {
+    jsx: "automatic",
+    define: { "process.env.NODE_ENV": '"development"' },
+  });
   // The real Tailwind build of the trial components, so layout checks mean something.
   const css = (
     await postcss([tailwind({ base: root }) as postcss.AcceptedPlugin]).process(`@import "tailwindcss" source(none);\n@source "${path.join(root, "components/trial")}";`, {

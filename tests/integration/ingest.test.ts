@@ -22,7 +22,7 @@ import { imageStorageKey, ingestImage, thumbnailStorageKey } from "@/lib/storage
 import { stagingRoot } from "@/lib/storage/ingest-staging";
 import { storageRoot } from "@/lib/storage/local";
 import { badFiles, image, zip, zipSlip } from "../fixtures/ingest/fixtures";
-import { createTestDatabase, targetKinds, type TestDatabase } from "../support/test-db";
+import { createTestUser, createTestDatabase, targetKinds, type TestDatabase } from "../support/test-db";
 
 const upload = (name: string, bytes: Uint8Array): UploadedFile => ({ name, size: bytes.length, bytes: async () => bytes });
 const stored = (key: string) => existsSync(path.join(storageRoot(), key));
@@ -40,8 +40,7 @@ describe.each(targetKinds())("image ingestion on %s", (kind) => {
 
   beforeAll(async () => {
     test = await createTestDatabase(kind);
-    const make = (email: string, role: Role) =>
-      test.db.user.create({ data: { email, role, name: email }, select: { id: true, email: true, name: true, role: true } });
+    const make = (email: string, role: Role) => createTestUser(test.db, email, role);
     [alice, bob, admin] = await Promise.all([
       make("alice@example.org", Role.RESEARCHER),
       make("bob@example.org", Role.RESEARCHER),

@@ -20,7 +20,7 @@ import { startSession } from "@/lib/sessions/start";
 import { nextTrial, submitAnswer } from "@/lib/sessions/trials";
 import { recordDevice } from "@/lib/sessions/view";
 import { readObject } from "@/lib/storage/local";
-import { createTestDatabase, targetKinds, type TestDatabase } from "../support/test-db";
+import { createTestUser, createTestDatabase, targetKinds, type TestDatabase } from "../support/test-db";
 
 const SECRET = "test-secret-test-secret-test-secret!";
 const DEVICE = { refreshHz: 60, windowWidth: 1280, windowHeight: 800, devicePixelRatio: 1, fullscreen: true, touch: false, userAgent: "test" };
@@ -63,7 +63,7 @@ describe.each(targetKinds())("browser metrics service on %s", (kind) => {
     realSet = study.realImageSetId!;
     arms = study.arms;
     owner = { id: study.owner.id, email: study.owner.email, name: study.owner.name, role: study.owner.role };
-    const make = (email: string, role: Role) => test.db.user.create({ data: { email, role, name: email }, select: { id: true, email: true, name: true, role: true } });
+    const make = (email: string, role: Role) => createTestUser(test.db, email, role);
     stranger = await make("stranger@example.org", Role.RESEARCHER);
     admin = await make("admin@example.org", Role.ADMIN);
   });

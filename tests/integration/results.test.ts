@@ -12,7 +12,7 @@ import { studyManifest } from "@/lib/studies/manifest";
 import { EVALUATOR_COLUMNS, evaluatorDownload, studyResults, studyScores, trialDownload } from "@/lib/studies/results";
 import { textStream } from "@/lib/studies/results-download";
 import { driveSession, flip } from "../support/drive-session";
-import { createTestDatabase, targetKinds, type TestDatabase } from "../support/test-db";
+import { createTestUser, createTestDatabase, targetKinds, type TestDatabase } from "../support/test-db";
 
 const ROOT = path.resolve(__dirname, "../..");
 const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
@@ -56,7 +56,7 @@ describe.each(targetKinds())("study results on %s", (kind) => {
     studyId = study.id;
     seed = study.seed;
     owner = { id: study.owner.id, email: study.owner.email, name: study.owner.name, role: study.owner.role };
-    const make = (email: string, role: Role) => test.db.user.create({ data: { email, role, name: email }, select: { id: true, email: true, name: true, role: true } });
+    const make = (email: string, role: Role) => createTestUser(test.db, email, role);
     stranger = await make("stranger@example.org", Role.RESEARCHER);
     admin = await make("admin@example.org", Role.ADMIN);
   });

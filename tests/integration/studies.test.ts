@@ -6,7 +6,7 @@ import { seedDemo } from "@/lib/demo/seed";
 import { joinStudy } from "@/lib/sessions/participants";
 import { createStudy, getStudy, listStudies } from "@/lib/studies/service";
 import { createStudySchema } from "@/lib/validations/study";
-import { createTestDatabase, targetKinds, type TestDatabase } from "../support/test-db";
+import { createTestUser, createTestDatabase, targetKinds, type TestDatabase } from "../support/test-db";
 
 describe.each(targetKinds())("studies on %s", (kind) => {
   let test: TestDatabase;
@@ -16,8 +16,7 @@ describe.each(targetKinds())("studies on %s", (kind) => {
 
   beforeAll(async () => {
     test = await createTestDatabase(kind);
-    const make = (email: string, role: Role) =>
-      test.db.user.create({ data: { email, role, name: email }, select: { id: true, email: true, name: true, role: true } });
+    const make = (email: string, role: Role) => createTestUser(test.db, email, role);
     [alice, bob, admin] = await Promise.all([
       make("alice@example.org", Role.RESEARCHER),
       make("bob@example.org", Role.RESEARCHER),

@@ -7,7 +7,7 @@ import { changeStatus, setArms, updateStudy } from "@/lib/studies/design";
 import { studyProgress } from "@/lib/studies/progress";
 import { createStudy } from "@/lib/studies/service";
 import { createStudySchema } from "@/lib/validations/study";
-import { createTestDatabase, targetKinds, type TestDatabase } from "../support/test-db";
+import { createTestUser, createTestDatabase, targetKinds, type TestDatabase } from "../support/test-db";
 
 async function imageSet(db: Db, owner: CurrentUser, label: ImageLabel, count: number, size = 64) {
   const set = await db.imageSet.create({ data: { ownerId: owner.id, name: `${label} ${count}`, label } });
@@ -34,7 +34,7 @@ describe.each(targetKinds())("study design and lifecycle on %s", (kind) => {
 
   beforeAll(async () => {
     test = await createTestDatabase(kind);
-    const make = (email: string) => test.db.user.create({ data: { email, role: Role.RESEARCHER }, select: { id: true, email: true, name: true, role: true } });
+    const make = (email: string) => createTestUser(test.db, email, Role.RESEARCHER);
     [owner, other] = await Promise.all([make("owner@example.org"), make("other@example.org")]);
   });
   afterAll(async () => test.cleanup());

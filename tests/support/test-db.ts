@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
+import type { Role } from "@/lib/db";
 import { openDb, type Db } from "@/lib/db/client";
 import { migrateDatabase } from "@/lib/db/migrate";
 import type { DbTarget } from "@/lib/db/target";
@@ -66,4 +67,9 @@ export async function createTestDatabase(kind: TargetKind): Promise<TestDatabase
 /** A raw SQL session on a target, for tests that tamper with the database behind Prisma's back. */
 export async function rawSql<T>(db: Db, sql: string): Promise<T> {
   return (await db.$queryRawUnsafe(sql)) as T;
+}
+
+/** A user as the guard sees it (CurrentUser), created directly: tests need no sign-up flow. */
+export async function createTestUser(db: Db, email: string, role: Role) {
+  return db.user.create({ data: { email, role, name: email }, select: { id: true, email: true, name: true, role: true } });
 }
