@@ -12,7 +12,7 @@ export interface TrialRow {
   protocol: Protocol;
   /** Block number within the evaluator's session (unique per evaluator across protocols). */
   block: number;
-  /** Trial number within the block. */
+  /** Trial number, unique within (evaluator, block); exports use the index within the session. */
   trial: number;
   label: Label;
   answer: Label;
