@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isDatabaseUnavailable } from "@/lib/db/unavailable";
 
 /** The one error shape of the API: { error: { code, message } } with a matching HTTP status. */
 export type ApiErrorCode =
@@ -9,7 +10,8 @@ export type ApiErrorCode =
   | "CONFLICT"
   | "UNPROCESSABLE"
   | "RATE_LIMITED"
-  | "INTERNAL";
+  | "INTERNAL"
+  | "UNAVAILABLE";
 
 const STATUS: Record<ApiErrorCode, number> = {
   BAD_REQUEST: 400,
@@ -20,6 +22,7 @@ const STATUS: Record<ApiErrorCode, number> = {
   UNPROCESSABLE: 422,
   RATE_LIMITED: 429,
   INTERNAL: 500,
+  UNAVAILABLE: 503,
 };
 
 export class ApiError extends Error {
@@ -39,6 +42,15 @@ export class ApiError extends Error {
 
 export const unauthenticated = () => new ApiError("UNAUTHENTICATED", "Sign in to continue.");
 export const forbidden = (message = "You do not have access to this resource.") => new ApiError("FORBIDDEN", message);
+
+/** Seconds a client should wait before retrying while the database is unreachable. */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 2;
+
+export const databaseUnavailable = () =>
+  new ApiError("UNAVAILABLE", "The database is unavailable for a moment. Nothing was lost; try again shortly.", {
+    "Retry-After": String(UNAVAILABLE_RETRY_AFTER_SECONDS),
+  });
+
 export const notFound = (what = "Resource") => new ApiError("NOT_FOUND", `${what} not found.`);
 
 /** "name: Too small" style message naming every field that failed. */
@@ -55,5 +67,6 @@ export function describeZodError(error: z.ZodError): string {
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof z.ZodError) return new ApiError("BAD_REQUEST", describeZodError(error));
+  if (isDatabaseUnavailable(error)) return databaseUnavailable();
   return new ApiError("INTERNAL", "Something went wrong on our side. It has been logged.");
 }

@@ -5,6 +5,7 @@ import { ApiError, toApiError } from "@/lib/api/errors";
 export function errorResponse(error: unknown): NextResponse {
   const apiError = toApiError(error);
   if (apiError.code === "INTERNAL") console.error("[api] unhandled error:", error);
+  if (apiError.code === "UNAVAILABLE") console.warn(`[api] database unavailable: ${error instanceof Error ? error.message : String(error)}`);
   return NextResponse.json(
     { error: { code: apiError.code, message: apiError.message } },
     { status: apiError.status, headers: apiError.headers },

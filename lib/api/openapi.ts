@@ -70,7 +70,7 @@ export const UNDOCUMENTED: readonly { route: string; reason: string }[] = [
 // ---- shared pieces -----------------------------------------------------------------------------
 
 /** Every ApiErrorCode, checked against the union in lib/api/errors.ts at compile time. */
-const ERROR_CODES = ["BAD_REQUEST", "UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "CONFLICT", "UNPROCESSABLE", "RATE_LIMITED", "INTERNAL"] as const satisfies readonly ApiErrorCode[];
+const ERROR_CODES = ["BAD_REQUEST", "UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "CONFLICT", "UNPROCESSABLE", "RATE_LIMITED", "INTERNAL", "UNAVAILABLE"] as const satisfies readonly ApiErrorCode[];
 type MissingCode = Exclude<ApiErrorCode, (typeof ERROR_CODES)[number]>;
 const everyCodeListed: [MissingCode] extends [never] ? true : MissingCode = true;
 void everyCodeListed;
@@ -91,7 +91,7 @@ const ERROR_RESPONSES = {
   422: { name: "Unprocessable", description: "UNPROCESSABLE: well-formed, but not acceptable (e.g. launch checks fail, wrong kind of image set)." },
   429: { name: "RateLimited", description: "RATE_LIMITED: too many attempts; wait and try again." },
   500: { name: "Internal", description: "INTERNAL: an unexpected failure; it has been logged." },
-  503: { name: "Unavailable", description: "INTERNAL: the database is unreachable." },
+  503: { name: "Unavailable", description: "UNAVAILABLE: the database is unreachable for a moment; retry after the Retry-After header's seconds." },
 } as const;
 type ErrorStatus = keyof typeof ERROR_RESPONSES;
 

@@ -1,4 +1,6 @@
 import { NextResponse } from "next/server";
+import { databaseUnavailable } from "@/lib/api/errors";
+import { errorResponse } from "@/lib/api/handler";
 import { getDb } from "@/lib/db";
 
 /** Liveness and database reachability, for load balancers and the test harness. */
@@ -7,6 +9,6 @@ export async function GET() {
     await getDb().$queryRaw`SELECT 1`;
     return NextResponse.json({ status: "ok" });
   } catch {
-    return NextResponse.json({ error: { code: "INTERNAL", message: "Database unreachable." } }, { status: 503 });
+    return errorResponse(databaseUnavailable());
   }
 }
