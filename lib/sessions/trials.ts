@@ -23,24 +23,63 @@ type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
 const FINISHED: SessionStatus[] = [SessionStatus.COMPLETED, SessionStatus.DISQUALIFIED];
 
+/** The session row as the trial loop needs it, with its study's design. */
+type LockedSessionRow = {
+  id: string;
+  studyId: string;
+  participantId: string;
+  armId: string | null;
+  seed: number;
+  status: SessionStatus;
+  nextTrialIndex: number;
+  refreshHz: number | null;
+  plan: Prisma.JsonValue;
+  staircaseState: Prisma.JsonValue | null;
+  config: Prisma.JsonValue;
+  feedback: boolean;
+};
+
 async function lockSession(tx: Tx, sessionId: string, participantId: string) {
   // A row lock: two tabs of one annotator queue here instead of double-advancing the staircase.
-  await tx.$executeRaw`SELECT 1 FROM "EvaluationSession" WHERE id = ${sessionId} FOR UPDATE`;
-  const session = await tx.evaluationSession.findUnique({
-    where: { id: sessionId },
-    include: { study: { select: { config: true, feedback: true } } },
-  });
-  if (!session || session.participantId !== participantId) throw notFound("Session");
-  return { session, plan: parsePlan(session.plan), config: parseStudyConfig(session.study.config) };
+  // One statement locks and reads the session with its study's design (a round trip per request
+  // less than a lock followed by a read, which matters under load).
+  const [row] = await tx.$queryRaw<LockedSessionRow[]>`
+    SELECT s.id, s."studyId", s."participantId", s."armId", s.seed, s.status::text AS status, s."nextTrialIndex",
+           s."refreshHz", s.plan, s."staircaseState", st.config, st.feedback
+      FROM "EvaluationSession" s JOIN "Study" st ON st.id = s."studyId"
+     WHERE s.id = ${sessionId}
+       FOR UPDATE OF s`;
+  if (!row || row.participantId !== participantId) throw notFound("Session");
+  const session = { ...row, study: { feedback: row.feedback } };
+  return { session, plan: parsePlan(row.plan), config: parseStudyConfig(row.config) };
 }
 
 type Locked = Awaited<ReturnType<typeof lockSession>>;
-type Staircases = Record<string, StaircaseState>;
+type StoredStaircases = Record<string, Prisma.JsonValue | undefined>;
 
-/** The stored staircases, checked (lib/hype replays each one's answers to validate it). */
-function readStaircases(value: Prisma.JsonValue | null): Staircases {
-  const stored = value && typeof value === "object" && !Array.isArray(value) ? value : {};
-  return Object.fromEntries(Object.entries(stored).map(([block, state]) => [block, parseStaircaseState(state)]));
+function storedStaircases(value: Prisma.JsonValue | null): StoredStaircases {
+  return value && typeof value === "object" && !Array.isArray(value) ? { ...value } : {};
+}
+
+/**
+ * One block's staircase, checked (lib/hype replays its answers to validate it). Only the block
+ * in play is parsed: the others are passed through as stored, so a request's cost does not grow
+ * with every block answered so far.
+ */
+function staircaseOf(stored: StoredStaircases, block: number): StaircaseState | undefined {
+  const state = stored[String(block)];
+  return state === undefined ? undefined : parseStaircaseState(state);
+}
+
+/** Masks never change once a study has them (made at its first start, under the study lock). */
+const studyMasks = new Map<string, { id: string }[]>();
+
+async function masksOf(tx: Tx, studyId: string, count: number): Promise<{ id: string }[]> {
+  const cached = studyMasks.get(studyId);
+  if (cached && cached.length >= count) return cached.slice(0, count);
+  const masks = await tx.maskImage.findMany({ where: { studyId }, orderBy: { position: "asc" }, take: count, select: { id: true } });
+  if (masks.length === count) studyMasks.set(studyId, masks);
+  return masks;
 }
 
 async function specFor(tx: Tx, locked: Locked, trial: { index: number; stimulusToken: string; requestedMs: number | null; requestedFrames: number | null }, secret: string, now: number): Promise<TrialSpec> {
@@ -48,7 +87,7 @@ async function specFor(tx: Tx, locked: Locked, trial: { index: number; stimulusT
   const planned = plan.trials[trial.index]!;
   const block = plan.blocks[planned.block]!;
   const timed = planned.protocol === "hype_time";
-  const masks = timed ? await tx.maskImage.findMany({ where: { studyId: session.studyId }, orderBy: { position: "asc" }, take: config.masks.count }) : [];
+  const masks = timed ? await masksOf(tx, session.studyId, config.masks.count) : [];
   const expiresAt = now + STIMULUS_TOKEN_TTL_MS;
   return {
     index: trial.index,
@@ -104,11 +143,17 @@ export async function nextTrial(db: Db, input: { sessionId: string; participantI
     if (!planned) return { done: true, status: session.status };
 
     let requested: { ms: number; frames: number } | null = null;
-    const staircases = readStaircases(session.staircaseState);
+    const staircases = storedStaircases(session.staircaseState);
+    let createdStaircase = false;
     if (planned.protocol === "hype_time") {
       if (!session.refreshHz) throw new ApiError("CONFLICT", "Run the device check before the timed trials.");
-      staircases[planned.block] ??= createStaircase(staircaseParamsOf(config));
-      requested = exposureFor(staircases[planned.block]!, session.refreshHz);
+      let staircase = staircaseOf(staircases, planned.block);
+      if (!staircase) {
+        staircase = createStaircase(staircaseParamsOf(config));
+        staircases[planned.block] = staircase as unknown as Prisma.JsonValue;
+        createdStaircase = true;
+      }
+      requested = exposureFor(staircase, session.refreshHz);
     }
     const trial = await tx.trial.create({
       data: {
@@ -129,9 +174,11 @@ export async function nextTrial(db: Db, input: { sessionId: string; participantI
       where: { id: session.id },
       data: {
         nextTrialIndex: index + 1,
-        staircaseState: staircases as unknown as Prisma.InputJsonValue,
+        // Issuing a trial moves no staircase: the state is rewritten only when a block's begins.
+        ...(createdStaircase ? { staircaseState: staircases as Prisma.InputJsonValue } : {}),
         status: session.status === SessionStatus.STARTED ? SessionStatus.IN_PROGRESS : session.status,
       },
+      select: { id: true },
     });
     return { trial: await specFor(tx, locked, trial, input.secret, now.getTime()) };
   });
@@ -232,9 +279,10 @@ export async function submitAnswer(db: Db, input: { sessionId: string; participa
       },
     });
 
-    const staircases = readStaircases(session.staircaseState);
+    const staircases = storedStaircases(session.staircaseState);
     // A replaced trial does not move the staircase: its re-run will, at the same exposure.
-    if (planned.protocol === "hype_time" && !rerunPlan) staircases[planned.block] = addResponse(staircases[planned.block]!, correct);
+    const movesStaircase = planned.protocol === "hype_time" && !rerunPlan;
+    if (movesStaircase) staircases[planned.block] = addResponse(staircaseOf(staircases, planned.block)!, correct) as unknown as Prisma.JsonValue;
     const block = plan.blocks[planned.block]!;
     const blockEnded = trial.index === block.start + block.size - 1;
     let status = session.status;
@@ -244,8 +292,9 @@ export async function submitAnswer(db: Db, input: { sessionId: string; participa
     if (status !== SessionStatus.DISQUALIFIED && trial.index === plan.trials.length - 1) status = SessionStatus.COMPLETED;
     await tx.evaluationSession.update({
       where: { id: session.id },
+      select: { id: true },
       data: {
-        staircaseState: staircases as unknown as Prisma.InputJsonValue,
+        ...(movesStaircase ? { staircaseState: staircases as Prisma.InputJsonValue } : {}),
         status,
         ...(rerunPlan ? { plan: rerunPlan } : {}),
         ...(FINISHED.includes(status) ? { completedAt: now } : {}),
