@@ -22,13 +22,9 @@ export function congruenceLtBL(b: Float64Array, l: Float64Array, n: number, r: n
     for (let j = 0; j < i; j++) t[row + j] = b[row + j] as number;
     t[row + i] = 0.5 * (b[row + i] as number);
   }
-  // U = Lᵀ (r×n), upper-trapezoidal; row a is column a of L.
+  // U = Lᵀ (r×n), upper-trapezoidal; row a is column a of L (whose zeros above the diagonal come along).
   const u = workspace.alloc(r * n);
-  for (let i = 0; i < n; i++) {
-    const row = i * n;
-    const top = Math.min(i + 1, r);
-    for (let a = 0; a < top; a++) u[a * n + i] = l[row + a] as number;
-  }
+  transposeInto(l, n, u, n, n, r);
   // H = T·L (n×r): H(i,b) = Σ_{k=b..i} T(i,k)·U(b,k); zero for b > i.
   const h = workspace.alloc(n * r);
   gemmNT({
@@ -40,11 +36,7 @@ export function congruenceLtBL(b: Float64Array, l: Float64Array, n: number, r: n
   });
   // Hᵀ (r×n) so that X(a,b) = U(a,:)·Hᵀ(b,:) is a dot product of rows. Reuse T's storage.
   const ht = t.subarray(0, r * n);
-  ht.fill(0);
-  for (let i = 0; i < n; i++) {
-    const row = i * r;
-    for (let bb = 0; bb < r; bb++) ht[bb * n + i] = h[row + bb] as number;
-  }
+  transposeInto(h, r, ht, n, n, r);
   // X = U·H (r×r): X(a,b) = Σ_{k ≥ max(a,b)} U(a,k)·H(k,b).
   const xFull = workspace.alloc(r * r);
   gemmNT({
@@ -64,4 +56,24 @@ export function congruenceLtBL(b: Float64Array, l: Float64Array, n: number, r: n
     xFull[a * r + a] = 2 * (xFull[a * r + a] as number);
   }
   return xFull;
+}
+
+const BLOCK = 32;
+
+/**
+ * dst(c, i) = src(i, c) for i < rows, c < cols (leading dimensions srcLd,
+ * dstLd). In 32×32 blocks: an element-wise transpose of a d = 2048 matrix
+ * touches a new page with every write, blocks keep both sides in cache.
+ */
+function transposeInto(src: Float64Array, srcLd: number, dst: Float64Array, dstLd: number, rows: number, cols: number): void {
+  for (let i0 = 0; i0 < rows; i0 += BLOCK) {
+    const i1 = Math.min(rows, i0 + BLOCK);
+    for (let c0 = 0; c0 < cols; c0 += BLOCK) {
+      const c1 = Math.min(cols, c0 + BLOCK);
+      for (let i = i0; i < i1; i++) {
+        const row = i * srcLd;
+        for (let c = c0; c < c1; c++) dst[c * dstLd + i] = src[row + c] as number;
+      }
+    }
+  }
 }
