@@ -23,8 +23,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { uniformFloat64 } from "pure-rand/distribution/uniformFloat64";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
-import { StreamingMoments, encodeNpy, frechetDistance } from "../../lib/metrics";
+import { StreamingMoments, encodeNpy } from "../../lib/metrics";
 import { timeInChromium } from "./browser";
+import { timeFrechet } from "./time-fid";
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -123,16 +124,7 @@ function runPython(g1: ReturnType<typeof gaussianStats>, g2: ReturnType<typeof g
 log(`d=${d} n=${n} seed=${seed}: generating features and moments…`);
 const g1 = gaussianStats(seed, 0, 1);
 const g2 = gaussianStats(seed + 1000, 0.05, 1.1);
-const nodeRuns: number[] = [];
-let nodeFid = NaN;
-let nodeKernels = "";
-for (let i = 0; i < repeat; i++) {
-  const t = performance.now();
-  const r = frechetDistance(g1, g2, { kernels });
-  nodeRuns.push((performance.now() - t) / 1000);
-  nodeFid = r.fid;
-  nodeKernels = r.kernels;
-}
+const { seconds: nodeRuns, fid: nodeFid, kernels: nodeKernels } = timeFrechet(g1, g2, repeat, kernels);
 const nodeSeconds = Math.min(...nodeRuns);
 log(`node (${nodeKernels}): best ${nodeSeconds.toFixed(2)} s of ${nodeRuns.map((x) => x.toFixed(2)).join(", ")}; FID ${nodeFid}`);
 let browser: { seconds: number; runs: number[]; fid: number; kernels: string; crossOriginIsolated: boolean; userAgent: string } | null = null;

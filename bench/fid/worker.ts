@@ -3,7 +3,7 @@
  * evaluateArm calls (lib/metrics/worker/pipeline.ts) — inside a dedicated
  * worker, as on the metrics page.
  */
-import { frechetDistance } from "@/lib/metrics/fid";
+import { timeFrechet, type FidTiming } from "./time-fid";
 
 export interface FidBenchRequest {
   d: number;
@@ -13,10 +13,7 @@ export interface FidBenchRequest {
   kernels: "auto" | "ts";
 }
 
-export interface FidBenchReply {
-  seconds: number[];
-  fid: number;
-  kernels: string;
+export interface FidBenchReply extends FidTiming {
   crossOriginIsolated: boolean;
   userAgent: string;
 }
@@ -26,16 +23,6 @@ self.onmessage = (event: MessageEvent<FidBenchRequest>) => {
   const at = (k: number, length: number) => new Float64Array(data, 8 * k, length);
   const g1 = { mean: at(0, d), cov: at(2 * d, d * d) };
   const g2 = { mean: at(d, d), cov: at(2 * d + d * d, d * d) };
-  const seconds: number[] = [];
-  let fid = NaN;
-  let used = "";
-  for (let i = 0; i < repeat; i++) {
-    const t = performance.now();
-    const r = frechetDistance(g1, g2, { kernels });
-    seconds.push((performance.now() - t) / 1000);
-    fid = r.fid;
-    used = r.kernels;
-  }
-  const reply: FidBenchReply = { seconds, fid, kernels: used, crossOriginIsolated: self.crossOriginIsolated, userAgent: navigator.userAgent };
+  const reply: FidBenchReply = { ...timeFrechet(g1, g2, repeat, kernels), crossOriginIsolated: self.crossOriginIsolated, userAgent: navigator.userAgent };
   self.postMessage(reply);
 };
