@@ -1,8 +1,15 @@
 /**
- * FID bench: our Fréchet distance vs pytorch-fid's formula (scipy sqrtm) on
- * the same covariances.
+ * FID bench: our Fréchet distance in Node and in headless Chromium (the
+ * metrics worker's code, in a dedicated worker of a cross-origin isolated
+ * page) vs pytorch-fid's formula (scipy sqrtm), all on the same covariances.
  *
- *   npx tsx bench/fid/run.ts [--d 2048] [--n <d+512>] [--seed 1] [--repeat 1] [--no-python]
+ *   npx tsx bench/fid/run.ts [--d 2048] [--n <d+512>] [--seed 1] [--repeat 1]
+ *     [--kernels auto|ts] [--no-python] [--no-browser]
+ *
+ * --kernels ts forces the plain TS kernels (no WebAssembly SIMD) on both
+ * our sides, for comparison. Each side reports the best of --repeat runs
+ * (plus all runs): the machine is shared, and the minimum is the figure
+ * least disturbed by other processes.
  *
  * Features are seeded Gaussians with a random per-dimension scale and a
  * shared low-rank component (so the covariances are full rank but not
@@ -16,7 +23,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { uniformFloat64 } from "pure-rand/distribution/uniformFloat64";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
-import { StreamingMoments, encodeNpy, frechetDistance } from "../../lib/metrics";
+import { StreamingMoments, encodeNpy } from "../../lib/metrics";
+import { timeInChromium } from "./browser";
+import { timeFrechet } from "./time-fid";
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -31,6 +40,10 @@ const n = arg("n", d + 512);
 const seed = arg("seed", 1);
 const repeat = arg("repeat", 1);
 const usePython = !process.argv.includes("--no-python");
+const useBrowser = !process.argv.includes("--no-browser");
+const kernelsIndex = process.argv.indexOf("--kernels");
+const kernels = kernelsIndex < 0 ? "auto" : process.argv[kernelsIndex + 1];
+if (kernels !== "auto" && kernels !== "ts") throw new Error("--kernels must be auto or ts");
 const log = (m: string) => process.stderr.write(`[bench/fid] ${m}\n`);
 
 function gaussianStats(rngSeed: number, shift: number, spread: number) {
@@ -111,25 +124,34 @@ function runPython(g1: ReturnType<typeof gaussianStats>, g2: ReturnType<typeof g
 log(`d=${d} n=${n} seed=${seed}: generating features and moments…`);
 const g1 = gaussianStats(seed, 0, 1);
 const g2 = gaussianStats(seed + 1000, 0.05, 1.1);
-let nodeSeconds = Infinity;
-let nodeFid = NaN;
-for (let i = 0; i < repeat; i++) {
-  const t = performance.now();
-  const r = frechetDistance(g1, g2);
-  nodeSeconds = Math.min(nodeSeconds, (performance.now() - t) / 1000);
-  nodeFid = r.fid;
+const { seconds: nodeRuns, fid: nodeFid, kernels: nodeKernels } = timeFrechet(g1, g2, repeat, kernels);
+const nodeSeconds = Math.min(...nodeRuns);
+log(`node (${nodeKernels}): best ${nodeSeconds.toFixed(2)} s of ${nodeRuns.map((x) => x.toFixed(2)).join(", ")}; FID ${nodeFid}`);
+let browser: { seconds: number; runs: number[]; fid: number; kernels: string; crossOriginIsolated: boolean; userAgent: string } | null = null;
+if (useBrowser) {
+  log("running in headless Chromium…");
+  const r = await timeInChromium(g1, g2, repeat, kernels);
+  browser = { seconds: Math.min(...r.seconds), runs: r.seconds, fid: r.fid, kernels: r.kernels, crossOriginIsolated: r.crossOriginIsolated, userAgent: r.userAgent };
+  log(`chromium (${r.kernels}): best ${browser.seconds.toFixed(2)} s of ${r.seconds.map((x) => x.toFixed(2)).join(", ")}; FID ${r.fid}`);
 }
-log(`node: ${nodeSeconds.toFixed(2)} s, FID ${nodeFid}`);
 const py = usePython ? runPython(g1, g2) : null;
-if (py) log(`scipy: ${py.seconds.toFixed(2)} s, FID ${py.fid}; node/scipy time ratio ${(nodeSeconds / py.seconds).toFixed(3)}`);
+const relDiff = (x: number) => (py ? Math.abs(x - py.fid) / Math.abs(py.fid) : null);
+if (py) {
+  log(`scipy: best ${py.seconds.toFixed(2)} s, FID ${py.fid}`);
+  log(`node/scipy time ratio ${(nodeSeconds / py.seconds).toFixed(3)}, FID relative difference ${relDiff(nodeFid)?.toExponential(2)}`);
+  if (browser) log(`browser/scipy time ratio ${(browser.seconds / py.seconds).toFixed(3)}, FID relative difference ${relDiff(browser.fid)?.toExponential(2)}`);
+}
 process.stdout.write(
   `${JSON.stringify({
     d,
     n,
     seed,
-    node: { seconds: nodeSeconds, fid: nodeFid, version: process.version },
+    repeat,
+    node: { seconds: nodeSeconds, runs: nodeRuns, fid: nodeFid, kernels: nodeKernels, version: process.version, fid_rel_diff: relDiff(nodeFid) },
+    browser: browser && { ...browser, fid_rel_diff: relDiff(browser.fid) },
     scipy: py,
     ratio: py ? nodeSeconds / py.seconds : null,
-    fid_rel_diff: py ? Math.abs(nodeFid - py.fid) / Math.abs(py.fid) : null,
+    browser_ratio: py && browser ? browser.seconds / py.seconds : null,
+    fid_rel_diff: relDiff(nodeFid),
   })}\n`,
 );

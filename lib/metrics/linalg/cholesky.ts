@@ -1,4 +1,5 @@
 import { gemmNT } from "./gemm";
+import { heapWorkspace, type Workspace } from "./kernels";
 
 /**
  * Pivoted (rank-revealing) Cholesky of a symmetric positive SEMI-definite
@@ -28,9 +29,10 @@ export interface PivotedCholesky {
   readonly perm: Int32Array;
 }
 
-export function pivotedCholesky(a: Float64Array, n: number, tol?: number): PivotedCholesky {
+export function pivotedCholesky(a: Float64Array, n: number, tol?: number, workspace: Workspace = heapWorkspace()): PivotedCholesky {
   if (a.length !== n * n) throw new Error(`pivotedCholesky: expected ${n * n} entries, got ${a.length}`);
-  const w = Float64Array.from(a);
+  const w = workspace.alloc(n * n);
+  w.set(a);
   const perm = new Int32Array(n);
   for (let i = 0; i < n; i++) perm[i] = i;
   let maxDiag = 0;
@@ -79,7 +81,7 @@ export function pivotedCholesky(a: Float64Array, n: number, tol?: number): Pivot
         iLo: k1, iHi: n,
         jLo: () => k1, jHi: (i) => i + 1,
         kLo: () => k0, kHi: () => k1,
-        alpha: -1, beta: 1,
+        alpha: -1, beta: 1, workspace,
       });
     }
   }

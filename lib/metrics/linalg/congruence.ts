@@ -1,4 +1,5 @@
 import { gemmNT } from "./gemm";
+import { heapWorkspace, type Workspace } from "./kernels";
 
 /**
  * S = Lᵀ·B·L for symmetric B (n×n) and lower-trapezoidal L (n×n storage,
@@ -13,45 +14,37 @@ import { gemmNT } from "./gemm";
  * X = Lᵀ·(T·L), and T·L is lower triangular, so the two products cost
  * n³/6 + n³/3 multiply-adds instead of n³/2 + n³/6 for the direct route.
  */
-export function congruenceLtBL(b: Float64Array, l: Float64Array, n: number, r: number): Float64Array {
+export function congruenceLtBL(b: Float64Array, l: Float64Array, n: number, r: number, workspace: Workspace = heapWorkspace()): Float64Array {
   // T: lower triangle of B, half diagonal, explicit zeros above.
-  const t = new Float64Array(n * n);
+  const t = workspace.alloc(n * n);
   for (let i = 0; i < n; i++) {
     const row = i * n;
     for (let j = 0; j < i; j++) t[row + j] = b[row + j] as number;
     t[row + i] = 0.5 * (b[row + i] as number);
   }
-  // U = Lᵀ (r×n), upper-trapezoidal; row a is column a of L.
-  const u = new Float64Array(r * n);
-  for (let i = 0; i < n; i++) {
-    const row = i * n;
-    const top = Math.min(i + 1, r);
-    for (let a = 0; a < top; a++) u[a * n + i] = l[row + a] as number;
-  }
+  // U = Lᵀ (r×n), upper-trapezoidal; row a is column a of L (whose zeros above the diagonal come along).
+  const u = workspace.alloc(r * n);
+  transposeInto(l, n, u, n, n, r);
   // H = T·L (n×r): H(i,b) = Σ_{k=b..i} T(i,k)·U(b,k); zero for b > i.
-  const h = new Float64Array(n * r);
+  const h = workspace.alloc(n * r);
   gemmNT({
     p: t, ldp: n, q: u, ldq: n, c: h, ldc: r,
     iLo: 0, iHi: n,
     jLo: () => 0, jHi: (i) => Math.min(i + 1, r),
     kLo: (_i, j) => j, kHi: (i) => i + 1,
-    alpha: 1, beta: 0,
+    alpha: 1, beta: 0, workspace,
   });
   // Hᵀ (r×n) so that X(a,b) = U(a,:)·Hᵀ(b,:) is a dot product of rows. Reuse T's storage.
   const ht = t.subarray(0, r * n);
-  ht.fill(0);
-  for (let i = 0; i < n; i++) {
-    const row = i * r;
-    for (let bb = 0; bb < r; bb++) ht[bb * n + i] = h[row + bb] as number;
-  }
+  transposeInto(h, r, ht, n, n, r);
   // X = U·H (r×r): X(a,b) = Σ_{k ≥ max(a,b)} U(a,k)·H(k,b).
-  const xFull = new Float64Array(r * r);
+  const xFull = workspace.alloc(r * r);
   gemmNT({
     p: u, ldp: n, q: ht, ldq: n, c: xFull, ldc: r,
     iLo: 0, iHi: r,
     jLo: () => 0, jHi: () => r,
     kLo: (i, j) => Math.max(i, j), kHi: () => n,
-    alpha: 1, beta: 0,
+    alpha: 1, beta: 0, workspace,
   });
   // S = X + Xᵀ, in place.
   for (let a = 0; a < r; a++) {
@@ -63,4 +56,24 @@ export function congruenceLtBL(b: Float64Array, l: Float64Array, n: number, r: n
     xFull[a * r + a] = 2 * (xFull[a * r + a] as number);
   }
   return xFull;
+}
+
+const BLOCK = 32;
+
+/**
+ * dst(c, i) = src(i, c) for i < rows, c < cols (leading dimensions srcLd,
+ * dstLd). In 32×32 blocks: an element-wise transpose of a d = 2048 matrix
+ * touches a new page with every write, blocks keep both sides in cache.
+ */
+function transposeInto(src: Float64Array, srcLd: number, dst: Float64Array, dstLd: number, rows: number, cols: number): void {
+  for (let i0 = 0; i0 < rows; i0 += BLOCK) {
+    const i1 = Math.min(rows, i0 + BLOCK);
+    for (let c0 = 0; c0 < cols; c0 += BLOCK) {
+      const c1 = Math.min(cols, c0 + BLOCK);
+      for (let i = i0; i < i1; i++) {
+        const row = i * srcLd;
+        for (let c = c0; c < c1; c++) dst[c * dstLd + i] = src[row + c] as number;
+      }
+    }
+  }
 }

@@ -1,3 +1,5 @@
+import { heapWorkspace, type Workspace } from "./kernels";
+
 /**
  * Dot-product matrix kernel C(i,j) ← β·C(i,j) + α·Σ_k P(i,k)·Q(j,k) ("A·Bᵀ").
  *
@@ -8,9 +10,11 @@
  * (6 loads per 8 multiply-adds, 8 accumulators that stay in registers) runs
  * at ~2.2 GFMA/s, ~4× the naive i-k-j loop.
  *
- * Summation order is strictly k-ascending with one accumulator per output,
- * so the tile path and the scalar edge path give bit-identical results and
- * every caller is deterministic.
+ * The 4×2 tiles run through the workspace's kernels (TS, or WebAssembly
+ * SIMD when the operands live in its memory); the ragged edge tiles stay
+ * here. Summation order depends only on the tile position and kernel, so
+ * every caller is deterministic (with the TS kernel the tile and edge paths
+ * are even bit-identical: both sum strictly k-ascending).
  */
 
 export interface GemmSpec {
@@ -43,6 +47,8 @@ export interface GemmSpec {
   readonly alpha: 1 | -1;
   /** 0: overwrite, 1: accumulate into C. */
   readonly beta: 0 | 1;
+  /** Kernels for the 4×2 tiles; the TS ones by default. */
+  readonly workspace?: Workspace;
 }
 
 const TILE_I = 4;
@@ -53,7 +59,8 @@ export function gemmNT(s: GemmSpec): void {
   const pOff = s.pOff ?? 0;
   const qOff = s.qOff ?? 0;
   const cOff = s.cOff ?? 0;
-  const out = new Float64Array(TILE_I * TILE_J);
+  const { kernels, out } = s.workspace ?? heapWorkspace();
+  const tiles = kernels.tiles(p, q, c);
   const rowLo = new Int32Array(TILE_I);
   const rowHi = new Int32Array(TILE_I);
   for (let i0 = s.iLo; i0 < s.iHi; i0 += TILE_I) {
@@ -80,26 +87,15 @@ export function gemmNT(s: GemmSpec): void {
       const k0 = Math.min(s.kLo(i0, j0), s.kLo(i0, j1 - 1), s.kLo(i1 - 1, j0), s.kLo(i1 - 1, j1 - 1));
       const k1 = Math.max(s.kHi(i0, j0), s.kHi(i0, j1 - 1), s.kHi(i1 - 1, j0), s.kHi(i1 - 1, j1 - 1));
       const full = ni === TILE_I && j1 - j0 === TILE_J;
+      if (full && j0 >= jCommonLo && j1 <= jCommonHi) {
+        // Interior tile (the common case): the kernel writes all 8 outputs.
+        tiles.update4x2(pOff + i0 * ldp, ldp, qOff + j0 * ldq, ldq, k0, k1, cOff + i0 * ldc + j0, ldc, alpha, beta);
+        continue;
+      }
       if (full) {
-        tile4x2(p, pOff + i0 * ldp, ldp, q, qOff + j0 * ldq, ldq, k0, k1, out);
+        tiles.dot4x2(pOff + i0 * ldp, ldp, qOff + j0 * ldq, ldq, k0, k1);
       } else {
         edgeTile(p, pOff + i0 * ldp, ldp, ni, q, qOff + j0 * ldq, ldq, j1 - j0, k0, k1, out);
-      }
-      if (full && j0 >= jCommonLo && j1 <= jCommonHi) {
-        // Interior tile (the common case): write all 8 outputs directly.
-        for (let r = 0; r < TILE_I; r++) {
-          const at = cOff + (i0 + r) * ldc + j0;
-          const v0 = alpha * (out[2 * r] as number);
-          const v1 = alpha * (out[2 * r + 1] as number);
-          if (beta === 0) {
-            c[at] = v0;
-            c[at + 1] = v1;
-          } else {
-            c[at] = (c[at] as number) + v0;
-            c[at + 1] = (c[at + 1] as number) + v1;
-          }
-        }
-        continue;
       }
       for (let r = 0; r < ni; r++) {
         const row = cOff + (i0 + r) * ldc;
@@ -111,42 +107,6 @@ export function gemmNT(s: GemmSpec): void {
       }
     }
   }
-}
-
-function tile4x2(
-  p: Float64Array,
-  a0: number,
-  ldp: number,
-  q: Float64Array,
-  b0: number,
-  ldq: number,
-  k0: number,
-  k1: number,
-  out: Float64Array,
-): void {
-  const a1 = a0 + ldp;
-  const a2 = a1 + ldp;
-  const a3 = a2 + ldp;
-  const b1 = b0 + ldq;
-  let c00 = 0, c01 = 0, c10 = 0, c11 = 0, c20 = 0, c21 = 0, c30 = 0, c31 = 0;
-  for (let k = k0; k < k1; k++) {
-    const x0 = q[b0 + k] as number;
-    const x1 = q[b1 + k] as number;
-    let y = p[a0 + k] as number;
-    c00 += y * x0;
-    c01 += y * x1;
-    y = p[a1 + k] as number;
-    c10 += y * x0;
-    c11 += y * x1;
-    y = p[a2 + k] as number;
-    c20 += y * x0;
-    c21 += y * x1;
-    y = p[a3 + k] as number;
-    c30 += y * x0;
-    c31 += y * x1;
-  }
-  out[0] = c00; out[1] = c01; out[2] = c10; out[3] = c11;
-  out[4] = c20; out[5] = c21; out[6] = c30; out[7] = c31;
 }
 
 function edgeTile(

@@ -10,10 +10,16 @@ function gaussian(set: FeatureSet): Gaussian {
 }
 
 describe("frechetDistance", () => {
-  it.each(["full", "rankdef"] as const)("matches pytorch-fid (scipy sqrtm) to 1e-6 relative: %s", (name) => {
+  it.each([
+    ["full", "auto", "wasm-simd"],
+    ["rankdef", "auto", "wasm-simd"],
+    ["full", "ts", "ts"],
+    ["rankdef", "ts", "ts"],
+  ] as const)("matches pytorch-fid (scipy sqrtm) to 1e-6 relative: %s, kernels %s", (name, kernels, ran) => {
     const real = gaussian(loadFeatures(`${name}_real.npy`));
     const fake = gaussian(loadFeatures(`${name}_fake.npy`));
-    const r = frechetDistance(real, fake);
+    const r = frechetDistance(real, fake, { kernels });
+    expect(r.kernels).toBe(ran);
     expect(relErr(r.fid, expected[name].fid)).toBeLessThan(1e-6);
     expect(r.rank1).toBe(expected[name].rank_real);
     expect(r.offsetApplied).toBe(false);
