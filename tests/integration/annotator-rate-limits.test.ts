@@ -1,3 +1,4 @@
+import { annotatorRequest, annotatorRoutes, get, post, sessionContext, stimulusContext } from "../support/annotator-routes";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { sign } from "@/lib/auth/signed-value";
 import { seedDemo } from "@/lib/demo/seed";
@@ -11,29 +12,13 @@ import { createTestDatabase, targetKinds, type TestDatabase } from "../support/t
  * 429s in the API's error shape with Retry-After, other participants are untouched, and the
  * budget comes back after the window. Budgets are set low here through the env module.
  */
-const request = vi.hoisted(() => {
-  Object.assign(process.env, {
-    AUTH_SECRET: "test-secret-test-secret-test-secret!",
-    PERCEPT_ANSWERS_PER_MINUTE: "4",
-    PERCEPT_TRIALS_PER_MINUTE: "6",
-    PERCEPT_STIMULI_PER_MINUTE: "3",
-  });
-  return { db: null as unknown, cookie: undefined as string | undefined };
+Object.assign(process.env, {
+  AUTH_SECRET: TEST_SECRET,
+  PERCEPT_ANSWERS_PER_MINUTE: "4",
+  PERCEPT_TRIALS_PER_MINUTE: "6",
+  PERCEPT_STIMULI_PER_MINUTE: "3",
 });
-vi.mock("next/headers", () => ({
-  headers: async () => new Headers(),
-  cookies: async () => ({ get: (name: string) => (name === "percept_participant" && request.cookie ? { name, value: request.cookie } : undefined) }),
-}));
-vi.mock("@/lib/db", async (importOriginal) => ({ ...(await importOriginal<typeof import("@/lib/db")>()), getDb: () => request.db }));
-
-const sessionsRoute = await import("@/app/api/sessions/route");
-const deviceRoute = await import("@/app/api/sessions/[id]/device/route");
-const nextRoute = await import("@/app/api/sessions/[id]/next/route");
-const answersRoute = await import("@/app/api/sessions/[id]/answers/route");
-const stimulusRoute = await import("@/app/api/stimuli/[token]/route");
-
-const post = (path: string, body?: unknown) =>
-  new Request(`http://percept.test${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+const routes = await annotatorRoutes();
 
 describe.each(targetKinds())("annotator rate limits on %s", (kind) => {
   let test: TestDatabase;
@@ -41,7 +26,7 @@ describe.each(targetKinds())("annotator rate limits on %s", (kind) => {
 
   beforeAll(async () => {
     test = await createTestDatabase(kind);
-    request.db = test.db;
+    annotatorRequest.db = test.db;
     linkCode = (await seedDemo(test.db)).linkCode!;
     await test.db.arm.updateMany({ data: { targetEvaluators: 100 } });
   });
@@ -53,11 +38,11 @@ describe.each(targetKinds())("annotator rate limits on %s", (kind) => {
   /** A new participant with a started, device-checked session; their cookie is the current one. */
   async function annotator() {
     const { participantId } = await joinStudy(test.db, { linkCode });
-    request.cookie = sign(participantId, TEST_SECRET, PARTICIPANT_COOKIE_PURPOSE);
-    const { session } = (await (await sessionsRoute.POST(post("/api/sessions", { linkCode }))).json()) as { session: { id: string } };
-    const context = { params: Promise.resolve({ id: session.id }) };
-    expect((await deviceRoute.POST(post(`/api/sessions/${session.id}/device`, TEST_DEVICE), context)).status).toBe(200);
-    return { cookie: request.cookie, sessionId: session.id, context };
+    annotatorRequest.cookie = sign(participantId, TEST_SECRET, PARTICIPANT_COOKIE_PURPOSE);
+    const { session } = (await (await routes.sessions.POST(post("/api/sessions", { linkCode }))).json()) as { session: { id: string } };
+    const context = sessionContext(session.id);
+    expect((await routes.device.POST(post(`/api/sessions/${session.id}/device`, TEST_DEVICE), context)).status).toBe(200);
+    return { cookie: annotatorRequest.cookie, sessionId: session.id, context };
   }
 
   const answerTo = (spec: TrialSpec) => ({
@@ -81,22 +66,22 @@ describe.each(targetKinds())("annotator rate limits on %s", (kind) => {
 
   it("answers: the budget's worth of requests pass (retries included), the next one is a 429 with Retry-After", async () => {
     const flooder = await annotator();
-    const next = (await (await nextRoute.POST(post(`/api/sessions/${flooder.sessionId}/next`), flooder.context)).json()) as { trial: TrialSpec };
+    const next = (await (await routes.next.POST(post(`/api/sessions/${flooder.sessionId}/next`), flooder.context)).json()) as { trial: TrialSpec };
     const answer = answerTo(next.trial);
     for (let i = 0; i < 4; i++) {
-      expect((await answersRoute.POST(post(`/api/sessions/${flooder.sessionId}/answers`, answer), flooder.context)).status).toBe(200);
+      expect((await routes.answers.POST(post(`/api/sessions/${flooder.sessionId}/answers`, answer), flooder.context)).status).toBe(200);
     }
-    await expectRateLimited(await answersRoute.POST(post(`/api/sessions/${flooder.sessionId}/answers`, answer), flooder.context));
+    await expectRateLimited(await routes.answers.POST(post(`/api/sessions/${flooder.sessionId}/answers`, answer), flooder.context));
 
     // Someone else answering at the same time is not slowed by the flooder.
     const other = await annotator();
-    const otherNext = (await (await nextRoute.POST(post(`/api/sessions/${other.sessionId}/next`), other.context)).json()) as { trial: TrialSpec };
-    expect((await answersRoute.POST(post(`/api/sessions/${other.sessionId}/answers`, answerTo(otherNext.trial)), other.context)).status).toBe(200);
+    const otherNext = (await (await routes.next.POST(post(`/api/sessions/${other.sessionId}/next`), other.context)).json()) as { trial: TrialSpec };
+    expect((await routes.answers.POST(post(`/api/sessions/${other.sessionId}/answers`, answerTo(otherNext.trial)), other.context)).status).toBe(200);
 
     // A minute later the flooder's budget is back.
     vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 61_000 });
-    request.cookie = flooder.cookie;
-    expect((await answersRoute.POST(post(`/api/sessions/${flooder.sessionId}/answers`, answer), flooder.context)).status).toBe(200);
+    annotatorRequest.cookie = flooder.cookie;
+    expect((await routes.answers.POST(post(`/api/sessions/${flooder.sessionId}/answers`, answer), flooder.context)).status).toBe(200);
     vi.useRealTimers();
   });
 
@@ -104,14 +89,14 @@ describe.each(targetKinds())("annotator rate limits on %s", (kind) => {
     const flooder = await annotator();
     let spec: TrialSpec | undefined;
     for (let i = 0; i < 6; i++) {
-      const response = await nextRoute.POST(post(`/api/sessions/${flooder.sessionId}/next`), flooder.context);
+      const response = await routes.next.POST(post(`/api/sessions/${flooder.sessionId}/next`), flooder.context);
       expect(response.status).toBe(200);
       spec = ((await response.json()) as { trial: TrialSpec }).trial;
     }
-    await expectRateLimited(await nextRoute.POST(post(`/api/sessions/${flooder.sessionId}/next`), flooder.context));
+    await expectRateLimited(await routes.next.POST(post(`/api/sessions/${flooder.sessionId}/next`), flooder.context));
 
-    const token = { params: Promise.resolve({ token: spec!.stimulusUrl.split("/").pop()! }) };
-    for (let i = 0; i < 3; i++) expect((await stimulusRoute.GET(new Request(`http://percept.test${spec!.stimulusUrl}`), token)).status).toBe(200);
-    await expectRateLimited(await stimulusRoute.GET(new Request(`http://percept.test${spec!.stimulusUrl}`), token));
+    const fetchStimulus = () => routes.stimulus.GET(get(spec!.stimulusUrl), stimulusContext(spec!.stimulusUrl));
+    for (let i = 0; i < 3; i++) expect((await fetchStimulus()).status).toBe(200);
+    await expectRateLimited(await fetchStimulus());
   });
 });

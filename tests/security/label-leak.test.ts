@@ -1,5 +1,6 @@
+import { annotatorRequest, annotatorRoutes, get, post, sessionContext, stimulusContext } from "../support/annotator-routes";
 import { performance } from "node:perf_hooks";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRng, randomUnit, seedFrom } from "@/lib/hype";
 import { sign } from "@/lib/auth/signed-value";
 import { ImageLabel, Protocol, Role, StudyStatus, type Db } from "@/lib/db";
@@ -29,22 +30,8 @@ import { createTestDatabase, createTestUser, targetKinds, type TestDatabase } fr
  * must find the leak, or the audit would prove nothing.
  */
 
-// Only the request's cookie jar and the process-wide database client are stood in for.
-const request = vi.hoisted(() => {
-  process.env.AUTH_SECRET = "test-secret-test-secret-test-secret!";
-  return { db: null as unknown, cookie: undefined as string | undefined };
-});
-vi.mock("next/headers", () => ({
-  headers: async () => new Headers(),
-  cookies: async () => ({ get: (name: string) => (name === "percept_participant" && request.cookie ? { name, value: request.cookie } : undefined) }),
-}));
-vi.mock("@/lib/db", async (importOriginal) => ({ ...(await importOriginal<typeof import("@/lib/db")>()), getDb: () => request.db }));
-
-const sessionsRoute = await import("@/app/api/sessions/route");
-const deviceRoute = await import("@/app/api/sessions/[id]/device/route");
-const nextRoute = await import("@/app/api/sessions/[id]/next/route");
-const answersRoute = await import("@/app/api/sessions/[id]/answers/route");
-const stimulusRoute = await import("@/app/api/stimuli/[token]/route");
+process.env.AUTH_SECRET = TEST_SECRET;
+const routes = await annotatorRoutes();
 
 const SEED = 20_191_208; // HYPE's NeurIPS year and month, any fixed number would do
 const IMAGES_PER_SET = 48;
@@ -52,9 +39,6 @@ const SESSIONS = 8;
 const TRIALS_PER_BLOCK = 24;
 /** Family-wise false-alarm rate of each verdict: the audit fails a leak-free server 1 time in 1000. */
 const ALPHA = 0.001;
-
-const post = (path: string, body?: unknown) =>
-  new Request(`http://percept.test${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
 
 async function received(response: Response): Promise<Received> {
   return { status: response.status, headers: Object.fromEntries(response.headers), body: Buffer.from(await response.arrayBuffer()) };
@@ -95,7 +79,7 @@ describe.each(targetKinds())("label-leak audit on %s", (kind) => {
 
   beforeAll(async () => {
     test = await createTestDatabase(kind);
-    request.db = test.db;
+    annotatorRequest.db = test.db;
     const seed = seedFrom(SEED, kind);
     const owner = await createTestUser(test.db, "owner@example.org", Role.RESEARCHER);
     // Real photographs are uploaded first, generated samples after: upload order must not show.
@@ -123,22 +107,21 @@ describe.each(targetKinds())("label-leak audit on %s", (kind) => {
       // Fixed participant ids: each session's plan (the order of labels) is the same every run.
       const participant = await test.db.participant.create({ data: { id: `leak-audit-participant-${session}` } });
       await joinStudy(test.db, { linkCode: study.linkCode, participantId: participant.id });
-      request.cookie = sign(participant.id, TEST_SECRET, PARTICIPANT_COOKIE_PURPOSE);
-      const { session: view } = await json<{ session: { id: string } }>(await sessionsRoute.POST(post("/api/sessions", { linkCode: study.linkCode })));
-      const context = { params: Promise.resolve({ id: view.id }) };
-      await json(await deviceRoute.POST(post(`/api/sessions/${view.id}/device`, TEST_DEVICE), context));
+      annotatorRequest.cookie = sign(participant.id, TEST_SECRET, PARTICIPANT_COOKIE_PURPOSE);
+      const { session: view } = await json<{ session: { id: string } }>(await routes.sessions.POST(post("/api/sessions", { linkCode: study.linkCode })));
+      const context = sessionContext(view.id);
+      await json(await routes.device.POST(post(`/api/sessions/${view.id}/device`, TEST_DEVICE), context));
       const revealed = new Map<number, { real: number; generated: number }>();
 
       for (;;) {
-        const next = await received(await nextRoute.POST(post(`/api/sessions/${view.id}/next`), context));
+        const next = await received(await routes.next.POST(post(`/api/sessions/${view.id}/next`), context));
         const body = JSON.parse(next.body.toString()) as { trial?: TrialSpec; done?: true };
         if (!body.trial) break;
         const spec = body.trial;
-        const token = (url: string) => ({ params: Promise.resolve({ token: url.split("/").pop()! }) });
         const started = performance.now();
-        const stimulus = await received(await stimulusRoute.GET(new Request(`http://percept.test${spec.stimulusUrl}`), token(spec.stimulusUrl)));
+        const stimulus = await received(await routes.stimulus.GET(get(spec.stimulusUrl), stimulusContext(spec.stimulusUrl)));
         const stimulusMs = performance.now() - started;
-        const masks = await Promise.all(spec.masks.map(async (mask) => received(await stimulusRoute.GET(new Request(`http://percept.test${mask.url}`), token(mask.url)))));
+        const masks = await Promise.all(spec.masks.map(async (mask) => received(await routes.stimulus.GET(get(mask.url), stimulusContext(mask.url)))));
 
         const trial = await test.db.trial.findUniqueOrThrow({
           where: { sessionId_index: { sessionId: view.id, index: spec.index } },
@@ -155,7 +138,7 @@ describe.each(targetKinds())("label-leak audit on %s", (kind) => {
         const answer: Label = randomUnit(answers) < 0.75 ? label : label === "real" ? "generated" : "real";
         const frames = spec.exposure?.frames ?? null;
         const outcome = await json<{ correct?: boolean }>(
-          await answersRoute.POST(
+          await routes.answers.POST(
             post(`/api/sessions/${view.id}/answers`, {
               index: spec.index,
               answer,
