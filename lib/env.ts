@@ -14,6 +14,8 @@ const booleanFlag = z
   .enum(["1", "0", "true", "false", "yes", "no"])
   .transform((value) => value === "1" || value === "true" || value === "yes");
 
+const perMinute = z.coerce.number().int().min(0).max(1_000_000);
+
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: postgresUrl.optional(),
@@ -25,6 +27,13 @@ const schema = z.object({
   PERCEPT_INSECURE_COOKIES: booleanFlag.default(false),
   PERCEPT_SIGNIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(10),
   PERCEPT_SIGNIN_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  /**
+   * Per-participant budgets of the annotator API, per minute (docs/security.md); 0 turns one off
+   * (load benchmarks whose simulated annotators answer faster than people can).
+   */
+  PERCEPT_ANSWERS_PER_MINUTE: perMinute.default(60),
+  PERCEPT_TRIALS_PER_MINUTE: perMinute.default(120),
+  PERCEPT_STIMULI_PER_MINUTE: perMinute.default(600),
 });
 
 export type Env = Omit<z.infer<typeof schema>, "PERCEPT_DEMO"> & {

@@ -4,6 +4,7 @@ import type { Adapter } from "next-auth/adapters";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
+import { secureCookies } from "@/lib/auth/cookies";
 import { verifyAgainstDecoy, verifyPassword } from "@/lib/auth/password";
 import { RateLimiter } from "@/lib/auth/rate-limit";
 import { authSecret } from "@/lib/auth/secret";
@@ -45,6 +46,9 @@ export function authOptions(): AuthOptions {
     secret: authSecret(),
     // Credentials sign-in requires JWT sessions in next-auth 4; the guard re-reads the user on every request.
     session: { strategy: "jwt", maxAge: 7 * 24 * 3600 },
+    // Decided here, not from NEXTAUTH_URL's scheme: behind a TLS proxy without it, next-auth would
+    // otherwise set the session cookie without the Secure flag.
+    useSecureCookies: secureCookies(getEnv()),
     pages: { signIn: "/signin", error: "/signin" },
     logger: {
       // We never rely on NEXTAUTH_URL (sign-in and sign-out do not redirect server-side): drop its warning.

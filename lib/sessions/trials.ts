@@ -184,9 +184,11 @@ export async function nextTrial(db: Db, input: { sessionId: string; participantI
   });
 }
 
-function outcome(locked: Locked, trial: { index: number; correct: boolean | null }, status: SessionStatus, plan: SessionPlan): AnswerOutcome {
+function outcome(locked: Locked, trial: { index: number; correct: boolean | null; flags: string[] }, status: SessionStatus, plan: SessionPlan): AnswerOutcome {
   const planned = plan.trials[trial.index]!;
-  const feedback = locked.session.study.feedback && planned.protocol !== "qualification";
+  // No feedback on a replaced trial: its re-run, issued next, has the same label, so "correct"
+  // here would tell the annotator the answer to the trial they are about to see.
+  const feedback = locked.session.study.feedback && planned.protocol !== "qualification" && !trial.flags.includes(REPLACED_FLAG);
   return {
     index: trial.index,
     stored: true,

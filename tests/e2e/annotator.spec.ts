@@ -100,7 +100,9 @@ test("an annotator finishes a short study with the keyboard; real and generated 
 
   // We always answered "real": "Correct" means the image was real, "Incorrect" generated.
   expect(stimuli).toHaveLength(answered);
-  expect(verdicts.every((verdict) => verdict === "Correct" || verdict === "Incorrect")).toBe(true);
+  // A replaced trial gets no verdict (its re-run, next, has the same label): one per extra trial.
+  expect(verdicts.filter((verdict) => verdict === null)).toHaveLength(answered - 16);
+  expect(verdicts.every((verdict) => verdict === "Correct" || verdict === "Incorrect" || verdict === null)).toBe(true);
   const byLabel = { real: stimuli.filter((_, i) => verdicts[i] === "Correct"), generated: stimuli.filter((_, i) => verdicts[i] === "Incorrect") };
   expect(byLabel.real.length).toBeGreaterThanOrEqual(8);
   expect(byLabel.generated.length).toBeGreaterThanOrEqual(8);

@@ -3,6 +3,7 @@
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
+import { participantCookieOptions } from "@/lib/auth/cookies";
 import { getCurrentUser, getParticipantId } from "@/lib/auth/guard";
 import { authSecret } from "@/lib/auth/secret";
 import { sign } from "@/lib/auth/signed-value";
@@ -29,12 +30,6 @@ export async function joinStudyAction(formData: FormData): Promise<void> {
     participantId: await getParticipantId(),
     external: { prolificPid: input.prolificPid, prolificStudyId: input.prolificStudyId, prolificSessionId: input.prolificSessionId },
   });
-  cookieStore.set(PARTICIPANT_COOKIE, sign(participantId, authSecret(), PARTICIPANT_COOKIE_PURPOSE), {
-    httpOnly: true,
-    sameSite: "lax",
-    secure: getEnv().NODE_ENV === "production" && !getEnv().PERCEPT_INSECURE_COOKIES,
-    path: "/",
-    maxAge: 60 * 60 * 24 * 30,
-  });
+  cookieStore.set(PARTICIPANT_COOKIE, sign(participantId, authSecret(), PARTICIPANT_COOKIE_PURPOSE), participantCookieOptions(getEnv()));
   redirect(`/s/${encodeURIComponent(input.code)}/session`);
 }

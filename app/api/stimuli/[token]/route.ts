@@ -4,6 +4,7 @@ import { requireParticipant } from "@/lib/auth/guard";
 import { authSecret } from "@/lib/auth/secret";
 import { getDb } from "@/lib/db";
 import { stimulusBytes } from "@/lib/sessions/stimuli";
+import { limitAnnotator } from "@/lib/sessions/rate-limits";
 
 type Context = { params: Promise<{ token: string }> };
 
@@ -13,6 +14,7 @@ type Context = { params: Promise<{ token: string }> };
  */
 export const GET = route(async (_request: Request, context: Context) => {
   const { participantId } = await requireParticipant();
+  limitAnnotator("stimuli", participantId);
   const { token } = await context.params;
   const bytes = await stimulusBytes(getDb(), { token, participantId, secret: authSecret() });
   if (!bytes) throw notFound("Image");

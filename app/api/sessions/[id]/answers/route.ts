@@ -4,12 +4,14 @@ import { requireParticipant } from "@/lib/auth/guard";
 import { getDb } from "@/lib/db";
 import { submitAnswer } from "@/lib/sessions/trials";
 import { answerSchema } from "@/lib/validations/session";
+import { limitAnnotator } from "@/lib/sessions/rate-limits";
 
 type Context = { params: Promise<{ id: string }> };
 
 /** Idempotent on (session, trial index): a retry gets the stored outcome. */
 export const POST = route(async (request: Request, context: Context) => {
   const { participantId } = await requireParticipant();
+  limitAnnotator("answers", participantId);
   const { id } = await context.params;
   const answer = await readJson(request, answerSchema);
   return NextResponse.json(await submitAnswer(getDb(), { sessionId: id, participantId, answer }));

@@ -5,12 +5,14 @@ import { authSecret } from "@/lib/auth/secret";
 import { getDb } from "@/lib/db";
 import { nextTrial } from "@/lib/sessions/trials";
 import { sessionView } from "@/lib/sessions/view";
+import { limitAnnotator } from "@/lib/sessions/rate-limits";
 
 type Context = { params: Promise<{ id: string }> };
 
 /** POST, not GET: it may issue a trial (a state change), and must never be cached or prefetched. */
 export const POST = route(async (_request: Request, context: Context) => {
   const { participantId } = await requireParticipant();
+  limitAnnotator("trials", participantId);
   const { id } = await context.params;
   const result = await nextTrial(getDb(), { sessionId: id, participantId, secret: authSecret() });
   if ("trial" in result) return NextResponse.json(result);
