@@ -6,6 +6,7 @@ import { createInvitationSchema, updateSettingsSchema } from "@/lib/validations/
 import { apiTokenIdSchema, createApiTokenSchema } from "@/lib/validations/api-token";
 import { signUpSchema } from "@/lib/validations/auth";
 import { createImageSetSchema, imageIdSchema, imagePageSchema, imageSetIdSchema, importIdSchema, startImportSchema } from "@/lib/validations/image-set";
+import { recordIdSchema } from "@/lib/validations/ids";
 import { armsSchema, createStudySchema, statusActionSchema, studyIdSchema, updateStudySchema } from "@/lib/validations/study";
 
 /**
@@ -216,7 +217,7 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     method: "get", path: "/api/studies/{id}/metrics/runs/{runId}/statistics", operationId: "getMetricRunStatistics", tag: "metrics", access: "researcher",
-    params: { ...studyParams, runId: z.string().min(1).describe("The metric run's id.") },
+    params: { ...studyParams, runId: recordIdSchema.describe("The metric run's id.") },
     summary: "A run's feature moments (lib/metrics decodeMoments reads them)",
     success: { status: 200, description: "Encoded moments, as a download.", content: "binary" },
   },

@@ -7,8 +7,7 @@ import { getDb, Role } from "@/lib/db";
 import { authenticateApiToken, bearerToken } from "@/lib/auth/api-tokens";
 import { authOptions } from "@/lib/auth/options";
 import { authSecret } from "@/lib/auth/secret";
-import { unsign } from "@/lib/auth/signed-value";
-import { PARTICIPANT_COOKIE, PARTICIPANT_COOKIE_PURPOSE } from "@/lib/sessions/participants";
+import { PARTICIPANT_COOKIE, readParticipantCookie } from "@/lib/sessions/participants";
 
 export type CurrentUser = { id: string; email: string; name: string | null; role: Role };
 
@@ -84,7 +83,7 @@ export async function requireParticipant(): Promise<{ participantId: string }> {
   return { participantId };
 }
 
-/** The participant id from the signed cookie, or null (pages redirect to the study link). */
+/** The participant id from the signed, unexpired cookie, or null (pages redirect to the study link). */
 export async function getParticipantId(): Promise<string | null> {
-  return unsign((await cookies()).get(PARTICIPANT_COOKIE)?.value, authSecret(), PARTICIPANT_COOKIE_PURPOSE);
+  return readParticipantCookie((await cookies()).get(PARTICIPANT_COOKIE)?.value, authSecret());
 }

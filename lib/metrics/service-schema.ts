@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { RESIZE_METHODS, type ResizeMethod } from "@/lib/metrics/resize";
+import { recordIdSchema } from "@/lib/validations/ids";
 
 export const SHA256_HEX = /^[0-9a-f]{64}$/;
 
@@ -67,7 +68,7 @@ export type CreateMetricRunInput = z.infer<typeof createMetricRunSchema>;
 
 /** `GET /api/studies/:id/metrics/images?set=…&max=…` */
 export const metricImagesQuerySchema = z.strictObject({
-  set: z.string().min(1).max(64),
+  set: recordIdSchema,
   max: z.coerce.number().int().min(2).max(100_000).default(10_000),
 });
 

@@ -1,8 +1,26 @@
 import { ApiError } from "@/lib/api/errors";
+import { sign, unsign } from "@/lib/auth/signed-value";
 import { StudyStatus, type Db } from "@/lib/db";
 
 export const PARTICIPANT_COOKIE = "percept_participant";
 export const PARTICIPANT_COOKIE_PURPOSE = "participant";
+export const PARTICIPANT_COOKIE_MAX_AGE_S = 60 * 60 * 24 * 30;
+
+/**
+ * `participantId:expiresAtMs`, signed. The expiry is inside the signature because the browser's
+ * Max-Age protects nothing: a copied cookie would otherwise work for ever.
+ */
+export function participantCookieValue(participantId: string, secret: string, now = Date.now()): string {
+  return sign(`${participantId}:${now + PARTICIPANT_COOKIE_MAX_AGE_S * 1000}`, secret, PARTICIPANT_COOKIE_PURPOSE);
+}
+
+/** The participant id of a genuine, unexpired cookie; null for anything else. */
+export function readParticipantCookie(value: string | undefined, secret: string, now = Date.now()): string | null {
+  const signed = unsign(value, secret, PARTICIPANT_COOKIE_PURPOSE);
+  const match = signed?.match(/^([^:]+):(\d{1,15})$/);
+  if (!match || Number(match[2]) <= now) return null;
+  return match[1]!;
+}
 
 export type ExternalIds = { prolificPid?: string; prolificStudyId?: string; prolificSessionId?: string };
 

@@ -13,6 +13,18 @@ export function needsRerun(flags: readonly string[]): boolean {
 }
 
 /**
+ * The flags come from the browser, after it knows its own answer: a client that flagged only its
+ * wrong answers would have them all replaced and walk the staircase down. A block therefore
+ * re-runs at most a quarter of its planned trials (at least one); later flagged trials count.
+ */
+export const MAX_RERUN_SHARE = 0.25;
+
+export function rerunAllowed(block: { size: number }, rerunsSoFar: number): boolean {
+  const plannedSize = block.size - rerunsSoFar;
+  return rerunsSoFar < Math.max(1, Math.floor(plannedSize * MAX_RERUN_SHARE));
+}
+
+/**
  * Inserts a re-run of trial `index` right after it: same label and source, a fresh image the
  * evaluator has not seen (chosen from the seed), in the same block. Returns the new plan, or null
  * when the pool has no unseen image left (then the flagged trial counts as it is).

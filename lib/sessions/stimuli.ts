@@ -20,17 +20,18 @@ async function stimulusLength(db: Db, studyId: string, now: number): Promise<num
 
 /**
  * The bytes behind a stimulus or mask token, for the participant it was issued to; null for an
- * unknown, expired or foreign token (all answered alike, so probing learns nothing).
+ * unknown, expired, foreign or already answered token (all answered alike, so probing learns nothing).
  */
 export async function stimulusBytes(db: Db, input: { token: string; participantId: string; secret: string; now?: Date }): Promise<Buffer | null> {
   const now = input.now ?? new Date();
   if (!/^[A-Za-z0-9_-]{20,400}$/.test(input.token)) return null;
   const trial = await db.trial.findUnique({
     where: { stimulusToken: input.token },
-    select: { tokenExpiresAt: true, session: { select: { participantId: true, studyId: true } }, image: { select: { storageKey: true } } },
+    select: { tokenExpiresAt: true, answeredAt: true, session: { select: { participantId: true, studyId: true } }, image: { select: { storageKey: true } } },
   });
   if (trial) {
-    if (trial.session.participantId !== input.participantId || trial.tokenExpiresAt <= now) return null;
+    // Once answered (and perhaps told right or wrong), the image is not served again under its URL.
+    if (trial.session.participantId !== input.participantId || trial.tokenExpiresAt <= now || trial.answeredAt) return null;
     const bytes = await readObject(trial.image.storageKey);
     // Every stimulus of a study leaves at one byte length: size must not tell real from generated.
     return padPng(bytes, await stimulusLength(db, trial.session.studyId, now.getTime()));

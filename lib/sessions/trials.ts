@@ -11,7 +11,7 @@ import {
 } from "@/lib/hype";
 import { ImageLabel, SessionStatus, type Db, type Prisma } from "@/lib/db";
 import { parsePlan, type SessionPlan } from "@/lib/sessions/plan";
-import { needsRerun, planRerun, REPLACED_FLAG } from "@/lib/sessions/rerun";
+import { needsRerun, planRerun, REPLACED_FLAG, rerunAllowed } from "@/lib/sessions/rerun";
 import { maskToken, newStimulusToken, STIMULUS_TOKEN_TTL_MS } from "@/lib/sessions/tokens";
 import { parseStudyConfig, staircaseParamsOf } from "@/lib/studies/config";
 import type { AnswerInput } from "@/lib/validations/session";
@@ -234,6 +234,11 @@ async function settleQualification(tx: Tx, locked: Locked, block: number, now: D
   return result.passed;
 }
 
+async function rerunsLeftInBlock(tx: Tx, sessionId: string, plan: SessionPlan, block: number): Promise<boolean> {
+  const rerunsSoFar = await tx.trial.count({ where: { sessionId, block, flags: { has: REPLACED_FLAG } } });
+  return rerunAllowed(plan.blocks[block]!, rerunsSoFar);
+}
+
 /**
  * Stores one answer, once. Correctness and the staircase step are computed here, in the same
  * transaction as the write; a retry of a stored answer returns the stored outcome.
@@ -260,7 +265,7 @@ export async function submitAnswer(db: Db, input: { sessionId: string; participa
     const flags = new Set<string>(answer.flags);
     if (trial.requestedFrames !== null && answer.presentedFrames !== trial.requestedFrames) flags.add("frame_miss");
     const rerunPlan =
-      planned.protocol === "hype_time" && locked.config.rerunFlagged && needsRerun([...flags])
+      planned.protocol === "hype_time" && locked.config.rerunFlagged && needsRerun([...flags]) && (await rerunsLeftInBlock(tx, session.id, plan, planned.block))
         ? await planRerun(tx, { plan, index: trial.index, seed: session.seed, sourceSetId: await sourceSetOf(tx, session, planned.label) })
         : null;
     if (rerunPlan) {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { recordIdSchema } from "@/lib/validations/ids";
 
 /** POST /api/tokens: a name that says where the token is used ("CI", "laptop notebook"). */
 export const createApiTokenSchema = z.strictObject({
@@ -7,4 +8,4 @@ export const createApiTokenSchema = z.strictObject({
 export type CreateApiTokenInput = z.infer<typeof createApiTokenSchema>;
 
 /** DELETE /api/tokens/:id */
-export const apiTokenIdSchema = z.string().min(1).max(64);
+export const apiTokenIdSchema = recordIdSchema;

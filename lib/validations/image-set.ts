@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { INGEST_LIMITS } from "@/lib/storage/ingest-limits";
+import { recordIdSchema } from "@/lib/validations/ids";
 
 /** POST /api/image-sets */
 export const createImageSetSchema = z.strictObject({
@@ -20,8 +21,8 @@ export const startImportSchema = z.strictObject({
 });
 export type StartImportInput = z.infer<typeof startImportSchema>;
 
-export const imageSetIdSchema = z.string().min(1).max(64);
-export const imageIdSchema = z.string().min(1).max(64);
+export const imageSetIdSchema = recordIdSchema;
+export const imageIdSchema = recordIdSchema;
 export const importIdSchema = z.uuid({ error: "is not an import id" });
 
 /** GET /api/image-sets/:id?page=N (1-based) */

@@ -3,7 +3,10 @@ import { TRIAL_FLAGS } from "@/lib/sessions/contract";
 
 const flagValues = Object.values(TRIAL_FLAGS) as [string, ...string[]];
 
-export const startSessionSchema = z.strictObject({ linkCode: z.string().min(1).max(64) });
+/** Link codes are base64url (lib/studies/service.ts newLinkCode). */
+export const linkCodeSchema = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, "is not a study link code");
+
+export const startSessionSchema = z.strictObject({ linkCode: linkCodeSchema });
 
 export const deviceReportSchema = z.strictObject({
   refreshHz: z.number().min(20).max(500),

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { studyConfigSchema } from "@/lib/studies/config";
+import { recordIdSchema } from "@/lib/validations/ids";
 
 export const protocolSchema = z.enum(["HYPE_TIME", "HYPE_INFINITY"]);
 
@@ -11,7 +12,7 @@ export const createStudySchema = z.strictObject({
 });
 export type CreateStudyInput = z.infer<typeof createStudySchema>;
 
-export const studyIdSchema = z.string().min(1).max(64);
+export const studyIdSchema = recordIdSchema;
 
 /** PATCH /api/studies/:id — every field optional; design fields are refused once the study is live. */
 export const updateStudySchema = z.strictObject({

@@ -1,9 +1,8 @@
 import { annotatorRequest, annotatorRoutes, get, post, sessionContext, stimulusContext } from "../support/annotator-routes";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { sign } from "@/lib/auth/signed-value";
 import { seedDemo } from "@/lib/demo/seed";
 import type { TrialSpec } from "@/lib/sessions/contract";
-import { joinStudy, PARTICIPANT_COOKIE_PURPOSE } from "@/lib/sessions/participants";
+import { joinStudy, participantCookieValue } from "@/lib/sessions/participants";
 import { TEST_DEVICE, TEST_SECRET } from "../support/drive-session";
 import { createTestDatabase, targetKinds, type TestDatabase } from "../support/test-db";
 
@@ -38,7 +37,7 @@ describe.each(targetKinds())("annotator rate limits on %s", (kind) => {
   /** A new participant with a started, device-checked session; their cookie is the current one. */
   async function annotator() {
     const { participantId } = await joinStudy(test.db, { linkCode });
-    annotatorRequest.cookie = sign(participantId, TEST_SECRET, PARTICIPANT_COOKIE_PURPOSE);
+    annotatorRequest.cookie = participantCookieValue(participantId, TEST_SECRET);
     const { session } = (await (await routes.sessions.POST(post("/api/sessions", { linkCode }))).json()) as { session: { id: string } };
     const context = sessionContext(session.id);
     expect((await routes.device.POST(post(`/api/sessions/${session.id}/device`, TEST_DEVICE), context)).status).toBe(200);

@@ -54,7 +54,9 @@ function as(options: { bearer?: string; authorization?: string; sessionUserId?: 
 }
 
 function apiRequest(path: string, init: RequestInit = {}): Request {
-  return new Request(`http://percept.test${path}`, { ...init, headers: request.headers });
+  const headers = new Headers(request.headers);
+  if (init.body !== undefined) headers.set("content-type", "application/json");
+  return new Request(`http://percept.test${path}`, { ...init, headers });
 }
 
 describe.each(targetKinds())("API tokens on %s", (kind) => {

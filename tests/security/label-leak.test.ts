@@ -2,10 +2,9 @@ import { annotatorRequest, annotatorRoutes, get, post, sessionContext, stimulusC
 import { performance } from "node:perf_hooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRng, randomUnit, seedFrom } from "@/lib/hype";
-import { sign } from "@/lib/auth/signed-value";
 import { ImageLabel, Protocol, Role, StudyStatus, type Db } from "@/lib/db";
 import type { TrialSpec } from "@/lib/sessions/contract";
-import { PARTICIPANT_COOKIE_PURPOSE, joinStudy } from "@/lib/sessions/participants";
+import { joinStudy, participantCookieValue } from "@/lib/sessions/participants";
 import { addImportFiles, commitImport, createImageSet, startImport } from "@/lib/storage/image-sets";
 import { DEFAULT_STUDY_CONFIG } from "@/lib/studies/defaults";
 import {
@@ -107,7 +106,7 @@ describe.each(targetKinds())("label-leak audit on %s", (kind) => {
       // Fixed participant ids: each session's plan (the order of labels) is the same every run.
       const participant = await test.db.participant.create({ data: { id: `leak-audit-participant-${session}` } });
       await joinStudy(test.db, { linkCode: study.linkCode, participantId: participant.id });
-      annotatorRequest.cookie = sign(participant.id, TEST_SECRET, PARTICIPANT_COOKIE_PURPOSE);
+      annotatorRequest.cookie = participantCookieValue(participant.id, TEST_SECRET);
       const { session: view } = await json<{ session: { id: string } }>(await routes.sessions.POST(post("/api/sessions", { linkCode: study.linkCode })));
       const context = sessionContext(view.id);
       await json(await routes.device.POST(post(`/api/sessions/${view.id}/device`, TEST_DEVICE), context));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { ApiError } from "@/lib/api/errors";
-import { readJson, route } from "@/lib/api/handler";
+import { MAX_JSON_BODY_BYTES, readJson, route } from "@/lib/api/handler";
 
 const schema = z.strictObject({ name: z.string().min(1, "is required"), count: z.number().int().optional() });
 
@@ -32,6 +32,22 @@ describe("the API error shape", () => {
   it("answers malformed JSON with 400", async () => {
     expect(await expectError(await post("{name:"), 400, "BAD_REQUEST")).toMatch(/not valid JSON/);
     expect(await expectError(await post(""), 400, "BAD_REQUEST")).toMatch(/empty/);
+  });
+
+  it("answers another content type, invalid UTF-8 and an oversized body with 400", async () => {
+    const send = (body: BodyInit, headers: Record<string, string>) => handler(new Request("http://test/api", { method: "POST", body, headers }));
+    const valid = JSON.stringify({ name: "ok" });
+    for (const type of ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/jsonx", ""]) {
+      expect(await expectError(await send(valid, type ? { "content-type": type } : {}), 400, "BAD_REQUEST")).toMatch(/Content-Type: application\/json/);
+    }
+    expect((await send(valid, { "content-type": "application/merge-patch+json; charset=utf-8" })).status).toBe(201);
+    expect(await expectError(await send(new Uint8Array([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]), { "content-type": "application/json" }), 400, "BAD_REQUEST")).toMatch(/UTF-8/);
+    const huge = JSON.stringify({ name: "x".repeat(MAX_JSON_BODY_BYTES) });
+    expect(await expectError(await post(huge), 400, "BAD_REQUEST")).toMatch(/larger than/);
+    // Streamed without a Content-Length, the limit still holds.
+    const stream = new ReadableStream({ start: (c) => (c.enqueue(new TextEncoder().encode(huge)), c.close()) });
+    const streamed = new Request("http://test/api", { method: "POST", body: stream, headers: { "content-type": "application/json" }, duplex: "half" } as RequestInit);
+    expect(await expectError(await handler(streamed), 400, "BAD_REQUEST")).toMatch(/larger than/);
   });
 
   it("names the field that failed, and unknown fields", async () => {

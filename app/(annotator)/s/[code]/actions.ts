@@ -6,17 +6,24 @@ import { z } from "zod";
 import { participantCookieOptions } from "@/lib/auth/cookies";
 import { getCurrentUser, getParticipantId } from "@/lib/auth/guard";
 import { authSecret } from "@/lib/auth/secret";
-import { sign } from "@/lib/auth/signed-value";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
-import { joinStudy, PARTICIPANT_COOKIE, PARTICIPANT_COOKIE_PURPOSE } from "@/lib/sessions/participants";
+import { linkCodeSchema } from "@/lib/validations/session";
+import { joinStudy, PARTICIPANT_COOKIE, participantCookieValue } from "@/lib/sessions/participants";
+
+/** Whatever Prolific puts in the link (hex ids, or `{{%PROLIFIC_PID%}}` in a preview); no control characters. */
+const externalId = z
+  .string()
+  .max(64)
+  .regex(/^[^\u0000-\u001f\u007f]*$/, "has control characters")
+  .optional();
 
 const joinForm = z.object({
-  code: z.string().min(1).max(64),
+  code: linkCodeSchema,
   consent: z.literal("yes"),
-  prolificPid: z.string().max(64).optional(),
-  prolificStudyId: z.string().max(64).optional(),
-  prolificSessionId: z.string().max(64).optional(),
+  prolificPid: externalId,
+  prolificStudyId: externalId,
+  prolificSessionId: externalId,
 });
 
 /** Consent given: register the annotator (account or not) and keep them in a signed cookie. */
@@ -30,6 +37,6 @@ export async function joinStudyAction(formData: FormData): Promise<void> {
     participantId: await getParticipantId(),
     external: { prolificPid: input.prolificPid, prolificStudyId: input.prolificStudyId, prolificSessionId: input.prolificSessionId },
   });
-  cookieStore.set(PARTICIPANT_COOKIE, sign(participantId, authSecret(), PARTICIPANT_COOKIE_PURPOSE), participantCookieOptions(getEnv()));
+  cookieStore.set(PARTICIPANT_COOKIE, participantCookieValue(participantId, authSecret()), participantCookieOptions(getEnv()));
   redirect(`/s/${encodeURIComponent(input.code)}/session`);
 }

@@ -1,9 +1,9 @@
 import { NextResponse } from "next/server";
 import { ApiError } from "@/lib/api/errors";
-import { route } from "@/lib/api/handler";
+import { parseJsonText, route } from "@/lib/api/handler";
 import { requireApiUser, RESEARCHER_ROLES } from "@/lib/auth/guard";
 import { getDb } from "@/lib/db";
-import { createMetricRun, listMetricRuns, MAX_STATISTICS_BYTES } from "@/lib/metrics/service";
+import { createMetricRun, getMetricsStudy, listMetricRuns, MAX_STATISTICS_BYTES } from "@/lib/metrics/service";
 import { createMetricRunSchema } from "@/lib/metrics/service-schema";
 import { studyIdSchema } from "@/lib/validations/study";
 
@@ -24,6 +24,8 @@ export const GET = route(async (_request: Request, context: Context) => {
 export const POST = route(async (request: Request, context: Context) => {
   const user = await requireApiUser(RESEARCHER_ROLES);
   const id = studyIdSchema.parse((await context.params).id);
+  // Access first: a stranger's upload (up to ~21 MB) is refused before its body is read.
+  await getMetricsStudy(getDb(), user, id);
   const length = Number(request.headers.get("content-length") ?? 0);
   if (length > MAX_STATISTICS_BYTES + 1024 * 1024) throw new ApiError("BAD_REQUEST", "The request is too large for one metric run.");
   let form: FormData;
@@ -34,13 +36,7 @@ export const POST = route(async (request: Request, context: Context) => {
   }
   const meta = form.get("meta");
   if (typeof meta !== "string") throw new ApiError("BAD_REQUEST", "meta: a JSON text field is required.");
-  let body: unknown;
-  try {
-    body = JSON.parse(meta);
-  } catch {
-    throw new ApiError("BAD_REQUEST", "meta: not valid JSON.");
-  }
-  const input = createMetricRunSchema.parse(body);
+  const input = createMetricRunSchema.parse(parseJsonText(meta, "meta"));
   const file = form.get("statistics");
   if (file !== null && typeof file === "string") throw new ApiError("BAD_REQUEST", "statistics: must be a file, not a text field.");
   const statistics = file ? new Uint8Array(await file.arrayBuffer()) : null;
