@@ -45,6 +45,26 @@ export function continuedSessions(fleet: Fleet, before: Map<string, number>): { 
   return { active: before.size, continued };
 }
 
+/** The findings every fault shares: answers flow again and each annotator resumed its session. */
+export function resumedFindings(fleet: Fleet, before: Map<string, number>, after: { answers: number; seconds: number }) {
+  const { active, continued } = continuedSessions(fleet, before);
+  return [
+    { name: "answers flow again after the fault", ok: after.answers > 0, detail: `${after.answers} answers in ${after.seconds} s` },
+    { name: "every annotator continued its own session", ok: active > 0 && continued === active, detail: `${continued} of ${active} sessions got answers after the fault` },
+  ];
+}
+
+/** Runs a fault script's main and exits with its code (1 on a crash of the script itself). */
+export function runFault(main: () => Promise<number>): void {
+  main().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(`[faults] failed: ${error instanceof Error ? error.stack : String(error)}`);
+      process.exit(1);
+    },
+  );
+}
+
 export function printWindow(name: string, recorder: Recorder, concurrency: number, seconds: number): void {
   console.log(`— ${name} —`);
   console.log(formatPhase(phaseReport(recorder, concurrency, seconds)));

@@ -15,7 +15,7 @@ import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { createWorld } from "../load/harness";
 import { assertRoot, ensureFaultCluster, FAULT_CLUSTER, restartCluster } from "./cluster";
-import { continuedSessions, finish, loadedFleet, log, printWindow, sleep, snapshot, untilEveryoneAnswers } from "./common";
+import { finish, loadedFleet, log, printWindow, resumedFindings, runFault, sleep, snapshot, untilEveryoneAnswers } from "./common";
 
 const { values: args } = parseArgs({
   options: {
@@ -89,7 +89,6 @@ async function main(): Promise<number> {
 
   const unclean = [...faultWindow.errors, ...afterWindow.errors].filter(([key]) => !CLEAN_FAILURES.has(key.split(" ")[1]!));
   const slowest = Math.max(...(faultWindow.latencies.get("answer") ?? [0]), ...(faultWindow.latencies.get("next") ?? [0]));
-  const { active, continued } = continuedSessions(fleet, before);
   return finish(world, fleet, [
     {
       name: "failures were clean JSON 503s with Retry-After",
@@ -98,15 +97,8 @@ async function main(): Promise<number> {
     },
     { name: "no request hung", ok: slowestMs < HANG_MS && slowest < HANG_MS, detail: `slowest health probe ${slowestMs.toFixed(0)} ms, slowest successful next/answer ${slowest.toFixed(0)} ms` },
     { name: "recovered without restarting the app", ok: world.server!.pid === serverPid && faultSeconds < 120, detail: `same server pid ${serverPid}; answers flowing again ${faultSeconds.toFixed(1)} s after the restart began` },
-    { name: "answers flow after recovery", ok: afterWindow.answers > 0, detail: `${afterWindow.answers} answers in ${args.after} s` },
-    { name: "every annotator continued its own session", ok: active > 0 && continued === active, detail: `${continued} of ${active} sessions got answers after the restart` },
+    ...resumedFindings(fleet, before, { answers: afterWindow.answers, seconds: Number(args.after) }),
   ]);
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(`[faults] failed: ${error instanceof Error ? error.stack : String(error)}`);
-    process.exit(1);
-  },
-);
+runFault(main);

@@ -11,7 +11,7 @@
 import { parseArgs } from "node:util";
 import { createWorld } from "../load/harness";
 import { ensureFaultCluster } from "./cluster";
-import { continuedSessions, finish, loadedFleet, log, printWindow, sleep, snapshot, untilEveryoneAnswers } from "./common";
+import { finish, loadedFleet, log, printWindow, resumedFindings, runFault, sleep, snapshot, untilEveryoneAnswers } from "./common";
 
 const { values: args } = parseArgs({
   options: {
@@ -42,17 +42,7 @@ async function main(): Promise<number> {
   await sleep(Number(args.after) * 1000);
   const afterWindow = fleet.newWindow();
   printWindow("after the restart", afterWindow, concurrency, Number(args.after));
-  const { active, continued } = continuedSessions(fleet, before);
-  return finish(world, fleet, [
-    { name: "answers flow again after the restart", ok: afterWindow.answers > 0, detail: `${afterWindow.answers} answers in ${args.after} s` },
-    { name: "every annotator continued its own session", ok: active > 0 && continued === active, detail: `${continued} of ${active} sessions got answers after the restart` },
-  ]);
+  return finish(world, fleet, resumedFindings(fleet, before, { answers: afterWindow.answers, seconds: Number(args.after) }));
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(`[faults] failed: ${error instanceof Error ? error.stack : String(error)}`);
-    process.exit(1);
-  },
-);
+runFault(main);
