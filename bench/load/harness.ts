@@ -23,7 +23,7 @@ export type WorldOptions = {
   pgServerUrl: string;
   port: number;
   /** Attach to a running server instead of starting one; it must use `databaseUrl` and `authSecret`. */
-  attach?: { url: string; databaseUrl: string; authSecret: string };
+  attach?: { url: string; databaseUrl: string; authSecret: string; dataDir: string };
   log?: (line: string) => void;
 };
 
@@ -57,7 +57,7 @@ async function persistently<T>(work: () => Promise<T>, budgetMs = 120_000): Prom
 export async function createWorld(options: WorldOptions): Promise<World> {
   const log = options.log ?? (() => {});
   const runName = `percept_load_${new Date().toISOString().replace(/\D/g, "").slice(0, 14)}_${randomBytes(3).toString("hex")}`;
-  const dataDir = path.join(tmpdir(), runName);
+  const dataDir = options.attach?.dataDir ?? path.join(tmpdir(), runName);
   mkdirSync(dataDir, { recursive: true });
   // The images written by the setup must land where the server reads them.
   process.env.PERCEPT_DATA_DIR = dataDir;

@@ -4,7 +4,7 @@
  *   npx tsx bench/load/run.ts                        # 50, 150, 300 concurrent, 30 s each, think time lognormal(600 ms, σ 0.5)
  *   npx tsx bench/load/run.ts --saturate             # zero think time, 64 concurrent: the throughput ceiling
  *   npx tsx bench/load/run.ts --concurrency 20 --duration 10 --think-ms 0
- *   npx tsx bench/load/run.ts --url http://127.0.0.1:3000 --database-url postgresql://… --auth-secret …   # attach
+ *   npx tsx bench/load/run.ts --url http://127.0.0.1:3000 --database-url postgresql://… --auth-secret … --data-dir …   # attach
  *
  * It creates its own database (on --pg, default the CI role's server) with a live HYPE_time study,
  * starts `npm start` on --port (needs `npm run build` first), runs each concurrency for --duration
@@ -34,6 +34,7 @@ const { values: args } = parseArgs({
     url: { type: "string" },
     "database-url": { type: "string" },
     "auth-secret": { type: "string" },
+    "data-dir": { type: "string" },
     keep: { type: "boolean", default: false },
   },
 });
@@ -45,14 +46,16 @@ async function main(): Promise<number> {
   const concurrencies = (args.concurrency ?? (args.saturate ? "64" : "50,150,300")).split(",").map(Number);
   const thinkMs = args.saturate ? 0 : Number(args["think-ms"]);
   const durationMs = Number(args.duration) * 1000;
-  if (args.url && (!args["database-url"] || !args["auth-secret"])) throw new Error("--url needs --database-url and --auth-secret (the server's own)");
+  if (args.url && (!args["database-url"] || !args["auth-secret"] || !args["data-dir"])) {
+    throw new Error("--url needs the server's own --database-url, --auth-secret and --data-dir (PERCEPT_DATA_DIR: the bench writes its images there)");
+  }
   log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "?"}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, load average ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}`);
   log(`think time: ${thinkMs === 0 ? "none (saturation)" : `lognormal, median ${thinkMs} ms, σ ${args["think-sigma"]}`}; stimulus fetch ${args["no-stimulus"] ? "off" : "on"}; lost-ack resend rate ${args["lost-ack-rate"]}`);
 
   const world = await createWorld({
     pgServerUrl: args.pg!,
     port: Number(args.port),
-    attach: args.url ? { url: args.url, databaseUrl: args["database-url"]!, authSecret: args["auth-secret"]! } : undefined,
+    attach: args.url ? { url: args.url, databaseUrl: args["database-url"]!, authSecret: args["auth-secret"]!, dataDir: args["data-dir"]! } : undefined,
     log,
   });
   const fleet = new Fleet(world, {

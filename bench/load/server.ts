@@ -23,6 +23,23 @@ export function assertBuilt(): void {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(-pgid, signal);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ESRCH") return false;
+    throw error;
+  }
+}
+
+/** The leader (npm) may be gone while `next-server` in its group still holds the port. */
+function groupAlive(pgid: number): boolean {
+  const alive = signalGroup(pgid, 0);
+  if (alive) signalGroup(pgid, "SIGKILL");
+  return alive;
+}
+
 /** Polls GET /api/health until it answers 200. */
 export async function waitHealthy(url: string, timeoutMs = 180_000, child?: ChildProcess): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -65,14 +82,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     url,
     pid: child.pid!,
     async stop(signal = "SIGTERM") {
-      if (child.exitCode === null && child.signalCode === null) {
-        try {
-          process.kill(-child.pid!, signal);
-        } catch (error) {
-          if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error;
-        }
-        await exited;
-      }
+      signalGroup(child.pid!, signal);
+      // `next start` may linger on SIGTERM while connections drain: after a grace period, SIGKILL.
+      const grace = setTimeout(() => signalGroup(child.pid!, "SIGKILL"), 10_000);
+      await exited;
+      clearTimeout(grace);
+      while (groupAlive(child.pid!)) await sleep(100);
     },
   };
   try {

@@ -3,13 +3,12 @@
  * the paper's protocol (DEFAULT_STUDY_CONFIG: 3 HYPE_time blocks of 150 trials) and pools large
  * enough for it. Images are the demo's seeded placeholders, written to the bench's data directory.
  */
-import { createHash, randomInt } from "node:crypto";
+import { randomInt } from "node:crypto";
 import pg from "pg";
-import { ImageLabel, Role, StudyStatus, type Db } from "@/lib/db";
+import { ImageLabel, Role, StudyStatus } from "@/lib/db";
 import { openDb, type DbHandle } from "@/lib/db/client";
 import { migrateDatabase } from "@/lib/db/migrate";
-import { placeholderPng, PLACEHOLDER_SIZE } from "@/lib/demo/placeholder-images";
-import { putObject } from "@/lib/storage/local";
+import { createPlaceholderSet } from "@/lib/demo/seed";
 import { DEFAULT_STUDY_CONFIG } from "@/lib/studies/defaults";
 import { newLinkCode } from "@/lib/studies/service";
 
@@ -36,20 +35,6 @@ export async function createRunDatabase(serverUrl: string, name: string): Promis
   return withDatabase(serverUrl, name);
 }
 
-async function placeholderSet(db: Db, ownerId: string, name: string, label: ImageLabel, seedBase: number): Promise<string> {
-  const set = await db.imageSet.create({ data: { ownerId, name, label } });
-  for (let i = 0; i < IMAGES_PER_SET; i++) {
-    const bytes = await placeholderPng(label === ImageLabel.REAL ? "real" : "generated", seedBase + i);
-    const contentHash = createHash("sha256").update(bytes).digest("hex");
-    const storageKey = `images/${contentHash.slice(0, 2)}/${contentHash}.png`;
-    await putObject(storageKey, bytes);
-    await db.image.create({
-      data: { imageSetId: set.id, label, contentHash, width: PLACEHOLDER_SIZE, height: PLACEHOLDER_SIZE, byteSize: bytes.length, storageKey },
-    });
-  }
-  return set.id;
-}
-
 /** Migrates the database and creates a live two-arm HYPE_time study that never runs out of places. */
 export async function createLoadStudy(databaseUrl: string): Promise<LoadStudy> {
   await migrateDatabase({ kind: "postgres", url: databaseUrl });
@@ -57,9 +42,9 @@ export async function createLoadStudy(databaseUrl: string): Promise<LoadStudy> {
   try {
     const db = handle.db;
     const owner = await db.user.create({ data: { email: `load-${Date.now()}@percept.local`, name: "Load bench", role: Role.RESEARCHER } });
-    const real = await placeholderSet(db, owner.id, "Load real", ImageLabel.REAL, 10_000);
-    const armA = await placeholderSet(db, owner.id, "Load model A", ImageLabel.GENERATED, 20_000);
-    const armB = await placeholderSet(db, owner.id, "Load model B", ImageLabel.GENERATED, 30_000);
+    const real = (await createPlaceholderSet(db, owner.id, "Load real", ImageLabel.REAL, 10_000, IMAGES_PER_SET)).id;
+    const armA = (await createPlaceholderSet(db, owner.id, "Load model A", ImageLabel.GENERATED, 20_000, IMAGES_PER_SET)).id;
+    const armB = (await createPlaceholderSet(db, owner.id, "Load model B", ImageLabel.GENERATED, 30_000, IMAGES_PER_SET)).id;
     const study = await db.study.create({
       data: {
         ownerId: owner.id,

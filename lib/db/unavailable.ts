@@ -1,6 +1,6 @@
 /**
  * Whether an error means "the database cannot be reached right now" (server restarting, down,
- * connections cut, pool exhausted) rather than a bug. Such failures are worth a retry, so the API
+ * connections cut, pool exhausted, transactions timing out in an overloaded queue) rather than a bug. Such failures are worth a retry, so the API
  * answers them with a 503 instead of a 500. Errors come from three layers and are matched on
  * their stable codes, following `cause` and Prisma's `meta`: node-postgres and Node sockets,
  * @prisma/adapter-pg's error kinds, and Prisma's own P10xx codes.
@@ -18,12 +18,17 @@ const ADAPTER_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "Sock
 /** Prisma: can't reach (P1001), timed out (P1002, P1008), server closed the connection (P1017), pool timeout (P2024). */
 const PRISMA_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024"]);
 
-/** node-postgres raises these as plain Errors, without a code. */
+/**
+ * node-postgres raises these as plain Errors, without a code; Prisma's P2028 covers both an
+ * overloaded pool or lock queue (no connection in time, or the transaction outlived its timeout:
+ * rolled back, so a retry is safe) and programming errors, so only those messages count.
+ */
 const PG_MESSAGES = [
   "Connection terminated",
   "timeout exceeded when trying to connect",
   "Client has encountered a connection error and is not queryable",
   "Unable to start a transaction in the given time",
+  "cannot be executed on an expired transaction",
 ];
 
 type ErrorLike = { code?: unknown; kind?: unknown; message?: unknown; cause?: unknown; meta?: unknown; originalCode?: unknown };

@@ -10,9 +10,10 @@ import { newLinkCode } from "@/lib/studies/service";
 export const DEMO_CREDENTIALS = { email: "demo@percept.local", password: "percept-demo" } as const;
 const IMAGES_PER_SET = 12;
 
-async function createPlaceholderSet(db: Db, ownerId: string, name: string, label: ImageLabel, seedBase: number) {
+/** An image set of seeded placeholder images (also the load bench's, with more of them). */
+export async function createPlaceholderSet(db: Db, ownerId: string, name: string, label: ImageLabel, seedBase: number, count = IMAGES_PER_SET) {
   const set = await db.imageSet.create({ data: { ownerId, name, label } });
-  for (let i = 0; i < IMAGES_PER_SET; i++) {
+  for (let i = 0; i < count; i++) {
     const bytes = await placeholderPng(label === ImageLabel.REAL ? "real" : "generated", seedBase + i);
     const contentHash = createHash("sha256").update(bytes).digest("hex");
     const storageKey = `images/${contentHash.slice(0, 2)}/${contentHash}.png`;

@@ -48,19 +48,27 @@ export async function startSession(
   input: { studyId: string; participantId: string; externalStudyId?: string; externalSessionId?: string },
 ) {
   return db.$transaction(async (tx) => {
-    // One assignment at a time per study, so two annotators cannot both take the last place of an arm.
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${input.studyId}))`;
-    const existing = await tx.evaluationSession.findFirst({
-      where: { studyId: input.studyId, participantId: input.participantId },
-      orderBy: { startedAt: "asc" },
-    });
-    if (existing) return existing;
+    const findExisting = () =>
+      tx.evaluationSession.findFirst({ where: { studyId: input.studyId, participantId: input.participantId }, orderBy: { startedAt: "asc" } });
+    // A reload needs no lock. Nor do the reads below: only the assignment is serialized, so that a
+    // burst of annotators opening the link queues for the choice of an arm, not for the image pools.
+    const returning = await findExisting();
+    if (returning) return returning;
 
     const study = await tx.study.findUnique({ where: { id: input.studyId }, include: { arms: { orderBy: { position: "asc" } } } });
     if (!study) throw new ApiError("NOT_FOUND", "Study not found.");
     if (study.status !== StudyStatus.LIVE) throw new ApiError("CONFLICT", "This study is not accepting participants right now.");
     if (!study.realImageSetId || study.arms.length === 0) throw new ApiError("CONFLICT", "This study has no images yet.");
     const protocols = study.protocols.filter((protocol) => protocol !== Protocol.QUALIFICATION);
+    const withQualification = study.qualificationRequired && !(await hasPassedQualification(tx, input.participantId, study));
+    const generatedPools: Record<string, string[]> = {};
+    for (const arm of study.arms) generatedPools[arm.id] = await imageIds(tx, arm.generatedSetId);
+    const realPool = await imageIds(tx, study.realImageSetId);
+
+    // One assignment at a time per study, so two annotators cannot both take the last place of an arm.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${input.studyId}))`;
+    const existing = await findExisting(); // the same participant in another tab, just before us
+    if (existing) return existing;
 
     const counts = await tx.evaluationSession.groupBy({
       by: ["armId", "protocol"],
@@ -76,9 +84,6 @@ export async function startSession(
     const cell = cells.reduce((best, candidate) => (candidate.count < best.count ? candidate : best));
 
     const config = parseStudyConfig(study.config);
-    const withQualification = study.qualificationRequired && !(await hasPassedQualification(tx, input.participantId, study));
-    const generatedPools: Record<string, string[]> = {};
-    for (const arm of study.arms) generatedPools[arm.id] = await imageIds(tx, arm.generatedSetId);
     await ensureStudyMasks(
       tx,
       { id: study.id, seed: study.seed, realImageSetId: study.realImageSetId, generatedSetIds: study.arms.map((arm) => arm.generatedSetId) },
@@ -89,7 +94,7 @@ export async function startSession(
       seed,
       armId: cell.arm.id,
       blocks: blocksFor(HYPE_PROTOCOL[cell.protocol as keyof typeof HYPE_PROTOCOL], config, withQualification),
-      realPool: await imageIds(tx, study.realImageSetId),
+      realPool,
       generatedPools,
     });
     return tx.evaluationSession.create({

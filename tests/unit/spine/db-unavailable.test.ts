@@ -23,6 +23,7 @@ describe("database unavailability", () => {
     ["Prisma's can't-reach code", prismaUnreachable],
     ["a SQLSTATE under an adapter cause", adapterPostgres],
     ["a connection error inside an AggregateError", new AggregateError([socketRefused], "all attempts failed")],
+    ["a transaction that expired in an overloaded queue (rolled back)", Object.assign(new Error("Transaction API error: A commit cannot be executed on an expired transaction. The timeout for this transaction was 5000 ms"), { code: "P2028" })],
   ])("recognizes %s", (_name, error) => {
     expect(isDatabaseUnavailable(error)).toBe(true);
   });
@@ -30,6 +31,7 @@ describe("database unavailability", () => {
   it.each([
     ["a unique violation", Object.assign(new Error("duplicate key"), { code: "23505", severity: "ERROR" })],
     ["a Prisma not-found", Object.assign(new Error("No record"), { code: "P2025" })],
+    ["a transaction misused by the code", Object.assign(new Error("Transaction API error: Transaction not found."), { code: "P2028" })],
     ["a plain bug", new TypeError("cannot read properties of undefined")],
     ["a string", "ECONNREFUSED"],
     ["null", null],
