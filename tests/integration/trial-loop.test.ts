@@ -7,7 +7,7 @@ import { startSession } from "@/lib/sessions/start";
 import { stimulusBytes } from "@/lib/sessions/stimuli";
 import { nextTrial, submitAnswer, type TrialSpec } from "@/lib/sessions/trials";
 import { recordDevice, sessionView } from "@/lib/sessions/view";
-import type { AnswerInput } from "@/lib/validations/session";
+import { answerFor } from "../support/drive-session";
 import { createTestDatabase, targetKinds, type TestDatabase } from "../support/test-db";
 
 const SECRET = "test-secret-test-secret-test-secret!";
@@ -44,20 +44,6 @@ describe.each(targetKinds())("the trial loop on %s", (kind) => {
   async function labelOf(sessionId: string, index: number) {
     const trial = await test.db.trial.findUniqueOrThrow({ where: { sessionId_index: { sessionId, index } } });
     return trial.label === ImageLabel.REAL ? "real" : "generated";
-  }
-
-  function answerFor(spec: TrialSpec, answer: "real" | "generated"): AnswerInput {
-    const frames = spec.exposure?.frames ?? null;
-    return {
-      index: spec.index,
-      answer,
-      requestedFrames: frames,
-      presentedFrames: frames,
-      measuredMs: spec.exposure ? (frames! * 1000) / 60 : 1500,
-      refreshHz: 60,
-      flags: [],
-      clientTimes: { stimulusOnset: 1000, stimulusOffset: 1500, responseAt: 2000 },
-    };
   }
 
   it("assigns evaluators between-subjects, balanced across arms, and resumes the same session", async () => {

@@ -4,6 +4,7 @@ import { joinStudy } from "@/lib/sessions/participants";
 import { startSession } from "@/lib/sessions/start";
 import { nextTrial, submitAnswer } from "@/lib/sessions/trials";
 import { recordDevice } from "@/lib/sessions/view";
+import type { AnswerInput } from "@/lib/validations/session";
 
 export const TEST_SECRET = "test-secret-test-secret-test-secret!";
 export const TEST_DEVICE = { refreshHz: 60, windowWidth: 1280, windowHeight: 800, devicePixelRatio: 1, fullscreen: true, touch: false, userAgent: "test" };
@@ -21,6 +22,22 @@ export type DriveOptions = {
   refreshHz?: number;
 };
 
+/** An honest answer to `spec`: the exposure as issued, shown as requested and measured at 60 Hz. */
+export function answerFor(spec: TrialSpec, answer: Label, changes: Partial<AnswerInput> = {}): AnswerInput {
+  const frames = spec.exposure?.frames ?? null;
+  return {
+    index: spec.index,
+    answer,
+    requestedFrames: frames,
+    presentedFrames: frames,
+    measuredMs: frames === null ? 1500 : (frames * 1000) / 60,
+    refreshHz: 60,
+    flags: [],
+    clientTimes: { stimulusOnset: 1000, stimulusOffset: 1500, responseAt: 2000 },
+    ...changes,
+  };
+}
+
 /**
  * One participant through the real services: join, start, device check, then next → answer until
  * the session ends or `stop` answers. Shared by the integration tests that need answered studies.
@@ -37,18 +54,15 @@ export async function driveSession(db: Db, options: DriveOptions): Promise<{ ses
     const stored = await db.trial.findUniqueOrThrow({ where: { sessionId_index: { sessionId: session.id, index: spec.index } } });
     const right: Label = stored.label === ImageLabel.REAL ? "real" : "generated";
     const frames = spec.exposure?.frames ?? null;
+    const honest = answerFor(spec, options.choose(spec, right));
     await submitAnswer(db, {
       sessionId: session.id,
       participantId,
       answer: {
-        index: spec.index,
-        answer: options.choose(spec, right),
-        requestedFrames: frames,
-        presentedFrames: frames,
-        measuredMs: options.measuredMs?.(spec, frames) ?? (frames === null ? 1500 : (frames * 1000) / 60),
+        ...honest,
+        measuredMs: options.measuredMs?.(spec, frames) ?? honest.measuredMs,
         refreshHz: options.refreshHz ?? 60,
         flags: options.flags?.(spec) ?? [],
-        clientTimes: { stimulusOnset: 1000, stimulusOffset: 1500, responseAt: 2000 },
       },
     });
     answered++;
