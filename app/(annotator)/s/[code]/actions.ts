@@ -8,7 +8,7 @@ import { authSecret } from "@/lib/auth/secret";
 import { sign } from "@/lib/auth/signed-value";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
-import { joinStudy, PARTICIPANT_COOKIE, PARTICIPANT_COOKIE_PURPOSE } from "@/lib/sessions/participants";
+import { joinStudyByLink, PARTICIPANT_COOKIE, PARTICIPANT_COOKIE_PURPOSE } from "@/lib/sessions/participants";
 
 const joinForm = z.object({
   code: z.string().min(1).max(64),
@@ -23,7 +23,7 @@ export async function joinStudyAction(formData: FormData): Promise<void> {
   const input = joinForm.parse(Object.fromEntries([...formData.entries()].filter(([, value]) => value !== "")));
   const cookieStore = await cookies();
   const user = await getCurrentUser();
-  const { participantId } = await joinStudy(getDb(), {
+  const { participantId } = await joinStudyByLink(getDb(), {
     linkCode: input.code,
     userId: user?.id,
     participantId: await getParticipantId(),
