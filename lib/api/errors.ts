@@ -9,6 +9,7 @@ export type ApiErrorCode =
   | "CONFLICT"
   | "UNPROCESSABLE"
   | "RATE_LIMITED"
+  | "INSUFFICIENT_STORAGE"
   | "INTERNAL";
 
 const STATUS: Record<ApiErrorCode, number> = {
@@ -19,6 +20,7 @@ const STATUS: Record<ApiErrorCode, number> = {
   CONFLICT: 409,
   UNPROCESSABLE: 422,
   RATE_LIMITED: 429,
+  INSUFFICIENT_STORAGE: 507,
   INTERNAL: 500,
 };
 
@@ -41,6 +43,15 @@ export const unauthenticated = () => new ApiError("UNAUTHENTICATED", "Sign in to
 export const forbidden = (message = "You do not have access to this resource.") => new ApiError("FORBIDDEN", message);
 export const notFound = (what = "Resource") => new ApiError("NOT_FOUND", `${what} not found.`);
 
+/** A write failed because the server's disk (or the volume of its data directory) is full. */
+export function isDiskFull(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  return code === "ENOSPC" || code === "EDQUOT";
+}
+
+export const diskFull = (consequence = "Nothing was saved.") =>
+  new ApiError("INSUFFICIENT_STORAGE", `The server's disk is full. ${consequence} Ask the administrator to free disk space, then try again.`);
+
 /** "name: Too small" style message naming every field that failed. */
 export function describeZodError(error: z.ZodError): string {
   return error.issues
@@ -55,5 +66,6 @@ export function describeZodError(error: z.ZodError): string {
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof z.ZodError) return new ApiError("BAD_REQUEST", describeZodError(error));
+  if (isDiskFull(error)) return diskFull();
   return new ApiError("INTERNAL", "Something went wrong on our side. It has been logged.");
 }

@@ -5,6 +5,7 @@ import { ApiError, toApiError } from "@/lib/api/errors";
 export function errorResponse(error: unknown): NextResponse {
   const apiError = toApiError(error);
   if (apiError.code === "INTERNAL") console.error("[api] unhandled error:", error);
+  else if (apiError.code === "INSUFFICIENT_STORAGE") console.error("[api] disk full:", error);
   return NextResponse.json(
     { error: { code: apiError.code, message: apiError.message } },
     { status: apiError.status, headers: apiError.headers },
