@@ -24,7 +24,8 @@ export default defineConfig({
   webServer: {
     command: `rm -rf ${DATA_DIR} && npm run build && npm start`,
     url: `http://127.0.0.1:${PORT}/api/health`,
-    timeout: 300_000,
+    // A production build takes over 5 minutes on a loaded 2-core machine.
+    timeout: 900_000,
     reuseExistingServer: false,
     stdout: "pipe",
     env: {

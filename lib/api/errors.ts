@@ -10,6 +10,7 @@ export type ApiErrorCode =
   | "CONFLICT"
   | "UNPROCESSABLE"
   | "RATE_LIMITED"
+  | "INSUFFICIENT_STORAGE"
   | "INTERNAL"
   | "UNAVAILABLE";
 
@@ -21,6 +22,7 @@ const STATUS: Record<ApiErrorCode, number> = {
   CONFLICT: 409,
   UNPROCESSABLE: 422,
   RATE_LIMITED: 429,
+  INSUFFICIENT_STORAGE: 507,
   INTERNAL: 500,
   UNAVAILABLE: 503,
 };
@@ -53,6 +55,15 @@ export const databaseUnavailable = () =>
 
 export const notFound = (what = "Resource") => new ApiError("NOT_FOUND", `${what} not found.`);
 
+/** A write failed because the server's disk (or the volume of its data directory) is full. */
+export function isDiskFull(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  return code === "ENOSPC" || code === "EDQUOT";
+}
+
+export const diskFull = (consequence = "Nothing was saved.") =>
+  new ApiError("INSUFFICIENT_STORAGE", `The server's disk is full. ${consequence} Ask the administrator to free disk space, then try again.`);
+
 /** "name: Too small" style message naming every field that failed. */
 export function describeZodError(error: z.ZodError): string {
   return error.issues
@@ -68,5 +79,6 @@ export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof z.ZodError) return new ApiError("BAD_REQUEST", describeZodError(error));
   if (isDatabaseUnavailable(error)) return databaseUnavailable();
+  if (isDiskFull(error)) return diskFull();
   return new ApiError("INTERNAL", "Something went wrong on our side. It has been logged.");
 }

@@ -6,6 +6,7 @@ export function errorResponse(error: unknown): NextResponse {
   const apiError = toApiError(error);
   if (apiError.code === "INTERNAL") console.error("[api] unhandled error:", error);
   if (apiError.code === "UNAVAILABLE") console.warn(`[api] database unavailable: ${error instanceof Error ? error.message : String(error)}`);
+  else if (apiError.code === "INSUFFICIENT_STORAGE") console.error("[api] disk full:", error);
   return NextResponse.json(
     { error: { code: apiError.code, message: apiError.message } },
     { status: apiError.status, headers: apiError.headers },

@@ -71,7 +71,7 @@ export const UNDOCUMENTED: readonly { route: string; reason: string }[] = [
 // ---- shared pieces -----------------------------------------------------------------------------
 
 /** Every ApiErrorCode, checked against the union in lib/api/errors.ts at compile time. */
-const ERROR_CODES = ["BAD_REQUEST", "UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "CONFLICT", "UNPROCESSABLE", "RATE_LIMITED", "INTERNAL", "UNAVAILABLE"] as const satisfies readonly ApiErrorCode[];
+const ERROR_CODES = ["BAD_REQUEST", "UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "CONFLICT", "UNPROCESSABLE", "RATE_LIMITED", "INSUFFICIENT_STORAGE", "INTERNAL", "UNAVAILABLE"] as const satisfies readonly ApiErrorCode[];
 type MissingCode = Exclude<ApiErrorCode, (typeof ERROR_CODES)[number]>;
 const everyCodeListed: [MissingCode] extends [never] ? true : MissingCode = true;
 void everyCodeListed;
@@ -93,6 +93,7 @@ const ERROR_RESPONSES = {
   429: { name: "RateLimited", description: "RATE_LIMITED: too many attempts; wait and try again." },
   500: { name: "Internal", description: "INTERNAL: an unexpected failure; it has been logged." },
   503: { name: "Unavailable", description: "UNAVAILABLE: the database is unreachable for a moment; retry after the Retry-After header's seconds." },
+  507: { name: "InsufficientStorage", description: "INSUFFICIENT_STORAGE: the server's disk is full; the message says what was kept and what was discarded." },
 } as const;
 type ErrorStatus = keyof typeof ERROR_RESPONSES;
 
@@ -256,6 +257,7 @@ export const OPERATIONS: readonly Operation[] = [
     description: "Then upload files to …/files (as many requests as needed), and commit (all or nothing) or abandon it.",
     body: { schema: startImportSchema, schemaName: "startImportSchema", component: "StartImport" },
     success: { status: 201, description: "`{ importId, targetSize }`.", content: "json", keys: ["importId", "targetSize"] },
+    errors: [507],
   },
   {
     method: "get", path: "/api/image-sets/{id}/imports/{importId}", operationId: "getImport", tag: "image-sets", access: "researcher", params: importParams,
@@ -273,13 +275,13 @@ export const OPERATIONS: readonly Operation[] = [
     summary: "Upload images or ZIP archives into a staged import",
     multipart: { description: "One or more files (images or ZIP archives), under any field name." },
     success: { status: 200, description: "`{ results: [{ file, status, reason?, width?, height? }] }`, one per image (ZIPs: one per entry).", content: "json", keys: ["results"] },
-    errors: [409],
+    errors: [409, 507],
   },
   {
     method: "post", path: "/api/image-sets/{id}/imports/{importId}/commit", operationId: "commitImport", tag: "image-sets", access: "researcher", params: importParams,
     summary: "Commit a staged import: every accepted image enters the set in one transaction, or none",
     success: { status: 200, description: "`{ imported, rejected }` counts.", content: "json", keys: ["imported", "rejected"] },
-    errors: [409, 422],
+    errors: [409, 422, 507],
   },
   // tokens
   {

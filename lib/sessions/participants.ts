@@ -1,6 +1,7 @@
 import { ApiError } from "@/lib/api/errors";
 import { sign, unsign } from "@/lib/auth/signed-value";
 import { StudyStatus, type Db } from "@/lib/db";
+import { startSession } from "@/lib/sessions/start";
 
 export const PARTICIPANT_COOKIE = "percept_participant";
 export const PARTICIPANT_COOKIE_PURPOSE = "participant";
@@ -63,4 +64,22 @@ export async function joinStudy(
   }
   const participant = await db.participant.create({ data: {} });
   return { participantId: participant.id, studyId: study.id };
+}
+
+/**
+ * The consent form behind a study link. A Prolific annotator's session starts right away, so that
+ * Prolific's STUDY_ID and SESSION_ID are stored with it (the session page only knows the cookie);
+ * a returning PROLIFIC_PID gets the session it already has, whatever SESSION_ID it brings: one
+ * session per Prolific participant and study. A refusal to start (study full, paused) is not
+ * raised here: the session page asks again and shows it.
+ */
+export async function joinStudyByLink(db: Db, input: Parameters<typeof joinStudy>[1]): Promise<{ participantId: string; studyId: string }> {
+  const joined = await joinStudy(db, input);
+  const external = input.external;
+  if (external?.prolificPid) {
+    await startSession(db, { ...joined, externalStudyId: external.prolificStudyId, externalSessionId: external.prolificSessionId }).catch((error: unknown) => {
+      if (!(error instanceof ApiError)) throw error;
+    });
+  }
+  return joined;
 }

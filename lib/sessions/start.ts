@@ -8,6 +8,12 @@ import { parseStudyConfig } from "@/lib/studies/config";
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
+/**
+ * The study's first session draws its masks inside the transaction, which can pass Prisma's 5 s
+ * default on a loaded server; the advisory lock makes concurrent starters wait their turn.
+ */
+const START_TRANSACTION = { maxWait: 30_000, timeout: 60_000 };
+
 const COUNTED = [SessionStatus.STARTED, SessionStatus.QUALIFYING, SessionStatus.IN_PROGRESS, SessionStatus.COMPLETED];
 
 export const HYPE_PROTOCOL = { [Protocol.HYPE_TIME]: "hype_time", [Protocol.HYPE_INFINITY]: "hype_inf" } as const;
@@ -112,5 +118,5 @@ export async function startSession(
         completionCode: study.prolificCompletionCode ?? randomBytes(6).toString("hex").toUpperCase(),
       },
     });
-  });
+  }, START_TRANSACTION);
 }

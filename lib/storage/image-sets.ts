@@ -1,6 +1,6 @@
 import { stat } from "node:fs/promises";
 import path from "node:path";
-import { ApiError, notFound } from "@/lib/api/errors";
+import { ApiError, diskFull, isDiskFull, notFound } from "@/lib/api/errors";
 import type { CurrentUser } from "@/lib/auth/guard";
 import { Prisma, Role, type Db, type ImageLabel } from "@/lib/db";
 import { formatBytes, imageStorageKey, INGEST_LIMITS, ingestImage, isZipName, makeThumbnail, thumbnailStorageKey } from "@/lib/storage/ingest";
@@ -174,6 +174,19 @@ export async function addImportFiles(
     results.push(result);
     onResult?.(result);
   };
+  try {
+    await stageFiles(db, meta, files, push);
+  } catch (error) {
+    if (!isDiskFull(error)) throw error;
+    // Half an import is worse than none: drop what it staged (which also frees the space).
+    await removeStaging(importId).catch(() => undefined);
+    throw diskFull("This import was stopped and the files uploaded to it were discarded; nothing was added to the set.");
+  }
+  return results;
+}
+
+async function stageFiles(db: Db, meta: ImportMeta, files: UploadedFile[], push: (result: FileResult) => void): Promise<void> {
+  const importId = meta.importId;
   for (const upload of files) {
     const name = displayName(upload.name);
     if (isZipName(upload.name)) {
@@ -188,7 +201,6 @@ export async function addImportFiles(
     }
     push(await ingestOne(db, meta, name, await upload.bytes()));
   }
-  return results;
 }
 
 async function ingestArchive(db: Db, meta: ImportMeta, name: string, upload: UploadedFile): Promise<FileResult[]> {
@@ -318,6 +330,7 @@ export async function commitImport(db: Db, user: CurrentUser, setId: string, imp
   } catch (error) {
     await cleanUpUnreferenced(db, written).catch((cleanupError: unknown) => console.error("[import] clean-up failed:", cleanupError));
     await releaseCommitLock(importId);
+    if (isDiskFull(error)) throw diskFull("Nothing was added to the set. The import is kept: commit it again once there is space.");
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
       throw new ApiError("CONFLICT", "Another import changed this set at the same time; commit again.");
     }

@@ -23,6 +23,12 @@ export const ZIP_LIMITS = {
   maxTotalUncompressed: 2 * 1024 * 1024 * 1024,
   /** Entries larger than this are refused one by one without being inflated. */
   maxEntryBytes: INGEST_LIMITS.maxImageBytes,
+  /**
+   * JPEG, PNG and WebP are compressed already and deflate about 1:1; an entry declared to inflate
+   * more than this many times its stored size is a bomb (only checked above ratioCheckBytes).
+   */
+  maxCompressionRatio: 100,
+  ratioCheckBytes: 1024 * 1024,
 } as const;
 
 /** What one upload request of the page carries at most (a single larger file goes alone). */

@@ -144,6 +144,10 @@ function extract(archive: Uint8Array, view: DataView, entry: ZipEntryInfo): Uint
   if (entry.uncompressedSize > ZIP_LIMITS.maxEntryBytes) {
     return `the file is ${formatBytes(entry.uncompressedSize)}; the limit is ${formatBytes(ZIP_LIMITS.maxEntryBytes)}`;
   }
+  const ratio = entry.uncompressedSize / Math.max(1, entry.compressedSize);
+  if (entry.uncompressedSize > ZIP_LIMITS.ratioCheckBytes && ratio > ZIP_LIMITS.maxCompressionRatio) {
+    return `the archive entry would inflate ${Math.round(ratio)} times its size (more than ${ZIP_LIMITS.maxCompressionRatio}:1, a zip bomb?)`;
+  }
   const local = entry.localHeaderOffset;
   const nameLength = view.getUint16(local + 26, true);
   const extraLength = view.getUint16(local + 28, true);

@@ -117,6 +117,8 @@ export interface EvaluatorRow {
   flags: { frame_miss: number; blur: number; hidden: number; replaced: number; other: number };
   /** Result of a qualification block in the rows, if any. */
   qualification: "passed" | "failed" | null;
+  /** PROLIFIC_PID, STUDY_ID and SESSION_ID from the link the evaluator came by (null for other evaluators). */
+  prolific: { pid: string; studyId: string | null; sessionId: string | null } | null;
 }
 
 export interface StudyResults {
@@ -166,7 +168,7 @@ function flagColumns(flags: Record<string, number>): EvaluatorRow["flags"] {
 
 /** Joins sessions, the one-pass aggregates and the scores into the evaluator table. */
 export function evaluatorRows(
-  sessions: ReadonlyArray<{ id: string; protocol: DbProtocol; status: SessionStatus; arm: string }>,
+  sessions: ReadonlyArray<{ id: string; protocol: DbProtocol; status: SessionStatus; arm: string; prolific?: EvaluatorRow["prolific"] }>,
   aggregates: readonly EvaluatorAggregate[],
   scores: StudyScores,
 ): EvaluatorRow[] {
@@ -192,6 +194,7 @@ export function evaluatorRows(
       scored: Object.values(aggregate?.byProtocol ?? {}).reduce((sum, t) => sum + t.scored, 0),
       flags: flagColumns(aggregate?.flags ?? {}),
       qualification: passed === undefined ? null : passed ? "passed" : "failed",
+      prolific: session.prolific ?? null,
     };
   });
   const order: Record<Protocol, number> = { hype_time: 0, hype_inf: 1, qualification: 2 };
@@ -204,8 +207,22 @@ function studySessions(db: Db, studyId: string) {
   return db.evaluationSession.findMany({
     where: { studyId },
     orderBy: { id: "asc" },
-    select: { id: true, protocol: true, status: true, arm: { select: { name: true } } },
+    select: {
+      id: true,
+      protocol: true,
+      status: true,
+      arm: { select: { name: true } },
+      externalStudyId: true,
+      externalSessionId: true,
+      participant: { select: { externalSource: true, externalId: true } },
+    },
   });
+}
+
+function prolificIds(session: Awaited<ReturnType<typeof studySessions>>[number]): EvaluatorRow["prolific"] {
+  const { externalSource, externalId } = session.participant;
+  if (externalSource !== "prolific" || !externalId) return null;
+  return { pid: externalId, studyId: session.externalStudyId, sessionId: session.externalSessionId };
 }
 
 /**
@@ -220,7 +237,7 @@ export async function studyResults(db: Db, user: CurrentUser, id: string, option
   const aggregator = new ResultsAggregator();
   for await (const row of exportTrialRows(db, study.id, { asOf })) aggregator.add(row);
   const { counts, scores } = await scoreStudyFromDb(db, study.id, { seed: study.seed, resamples, asOf });
-  const sessions = (await studySessions(db, study.id)).map((s) => ({ ...s, arm: s.arm?.name ?? "" }));
+  const sessions = (await studySessions(db, study.id)).map((s) => ({ id: s.id, protocol: s.protocol, status: s.status, arm: s.arm?.name ?? "", prolific: prolificIds(s) }));
   const aggregates = aggregator.evaluatorAggregates();
 
   const withAnswers = new Map<string, number>();
@@ -310,6 +327,9 @@ export const EVALUATOR_COLUMNS = [
   "replaced",
   "other_flags",
   "qualification",
+  "prolific_pid",
+  "prolific_study_id",
+  "prolific_session_id",
 ] as const;
 
 function num(value: number | null): string {
@@ -336,6 +356,9 @@ async function* evaluatorCsv(rows: readonly EvaluatorRow[]): AsyncGenerator<stri
       String(r.flags.replaced),
       String(r.flags.other),
       r.qualification ?? "",
+      r.prolific?.pid ?? "",
+      r.prolific?.studyId ?? "",
+      r.prolific?.sessionId ?? "",
     ]);
   }
 }

@@ -1,4 +1,5 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test, type Browser } from "@playwright/test";
+import { answerUntilDone, finishPractice, join, trialStage } from "./helpers";
 
 /**
  * An annotator's whole session in the demo study (2 timed blocks of 8 trials at 60 Hz-ish
@@ -20,57 +21,6 @@ async function demoLink(browser: Browser): Promise<string> {
   studyLink = (await page.getByTestId("study-link").textContent())!.trim();
   await context.close();
   return studyLink;
-}
-
-async function join(page: Page, link: string) {
-  await page.goto(link);
-  await page.getByLabel(/agree to take part/).check();
-  await page.getByRole("button", { name: "Start" }).click();
-  await expect(page.getByTestId("refresh-rate")).toHaveText(/\d+ Hz/, { timeout: 15_000 });
-  await page.getByRole("button", { name: "Enter fullscreen and continue" }).click();
-}
-
-const trialStage = (page: Page) => page.locator('section[aria-label="Trial"]');
-
-/** Waits for the answer prompt, answers with a key, and returns the feedback shown (if any). */
-async function answer(page: Page, key: string): Promise<string | null> {
-  await expect(trialStage(page)).toHaveAttribute("data-phase", "prompt", { timeout: 20_000 });
-  await page.keyboard.press(key);
-  const phase = await trialStage(page)
-    .getAttribute("data-phase")
-    .catch(() => null);
-  if (phase === "feedback" || (await trialStage(page).locator("text=/^(Correct|Incorrect)$/").count()) > 0) {
-    return trialStage(page).locator("text=/^(Correct|Incorrect)$/").textContent({ timeout: 2_000 }).catch(() => null);
-  }
-  return trialStage(page).locator("text=/^(Correct|Incorrect)$/").textContent({ timeout: 5_000 }).catch(() => null);
-}
-
-async function finishPractice(page: Page) {
-  await expect(page.getByTestId("tutorial")).toBeVisible();
-  for (let i = 0; i < 3; i++) await answer(page, "f");
-  await expect(page.getByTestId("trial")).toBeVisible({ timeout: 20_000 });
-}
-
-/** Answers until the completion screen; presses Space at block breaks. Returns the trials answered. */
-async function answerUntilDone(page: Page, onAnswered?: (index: number, feedback: string | null) => void, stopAfter = Infinity) {
-  let answered = 0;
-  while (answered < stopAfter) {
-    const state = await Promise.race([
-      page.getByTestId("completed").waitFor({ timeout: 30_000 }).then(() => "done" as const),
-      page.getByTestId("block-break").waitFor({ timeout: 30_000 }).then(() => "break" as const),
-      trialStage(page).and(page.locator('[data-phase="prompt"]')).waitFor({ timeout: 30_000 }).then(() => "prompt" as const),
-    ]);
-    if (state === "done") break;
-    if (state === "break") {
-      await page.keyboard.press(" ");
-      await expect(page.getByTestId("block-break")).toBeHidden();
-      continue;
-    }
-    const feedback = await answer(page, "f");
-    onAnswered?.(answered, feedback);
-    answered++;
-  }
-  return answered;
 }
 
 test("an annotator finishes a short study with the keyboard; real and generated stimuli look alike on the wire", async ({ browser }) => {

@@ -1,4 +1,5 @@
-import { expect, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
+import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { annotateThroughApi } from "./helpers";
 
 /**
  * The results page and the exports of the demo study: what the researcher sees before and after
@@ -6,8 +7,6 @@ import { expect, test, type APIRequestContext, type Browser, type Page } from "@
  * trials.csv download, and that exports need a signed-in owner.
  */
 test.describe.configure({ mode: "serial", timeout: 90_000 });
-
-const DEVICE = { refreshHz: 60, windowWidth: 1280, windowHeight: 800, devicePixelRatio: 1, fullscreen: true, touch: false, userAgent: "e2e" };
 
 let studyId = "";
 let linkCode = "";
@@ -36,44 +35,6 @@ async function rowsScored(request: APIRequestContext): Promise<number> {
   return (await response.json()).counts.rows;
 }
 
-/** Joins the demo study through its link (consent in the UI), then answers every trial through the API. */
-async function annotate(browser: Browser): Promise<{ sessionId: string; timed: boolean; answered: number }> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(`/s/${linkCode}`);
-  await page.getByLabel(/agree to take part/).check();
-  await page.getByRole("button", { name: "Start" }).click();
-  await expect(page).toHaveURL(/\/session$/);
-  const api = context.request;
-  const started = await api.post("/api/sessions", { data: { linkCode } });
-  expect(started.status()).toBe(200);
-  const { session } = await started.json();
-  expect((await api.post(`/api/sessions/${session.id}/device`, { data: DEVICE })).status()).toBe(200);
-  let answered = 0;
-  for (;;) {
-    const next = await (await api.post(`/api/sessions/${session.id}/next`)).json();
-    if (!next.trial) break;
-    const frames: number | null = next.trial.exposure?.frames ?? null;
-    const stored = await api.post(`/api/sessions/${session.id}/answers`, {
-      data: {
-        index: next.trial.index,
-        // The browser never learns the label: a fixed alternating guess is right about half the time.
-        answer: answered % 3 === 0 ? "generated" : "real",
-        requestedFrames: frames,
-        presentedFrames: frames,
-        measuredMs: frames === null ? 1200 : (frames * 1000) / 60,
-        refreshHz: 60,
-        flags: [],
-        clientTimes: { stimulusOnset: 1000, stimulusOffset: 1500, responseAt: 2000 },
-      },
-    });
-    expect(stored.status()).toBe(200);
-    answered++;
-  }
-  await context.close();
-  return { sessionId: session.id, timed: session.timed, answered };
-}
-
 test("before this test's annotators answer, the page shows what is stored: the empty state or the scores", async ({ page }) => {
   await openDemoResults(page);
   // Earlier browser tests may already have answered in the demo study (they share its database).
@@ -92,10 +53,10 @@ test("after annotators finish, cards, plots and the evaluator table render, and 
   await openDemoResults(page);
   const before = await rowsScored(page.request);
   // Annotate until a timed (staircase) session is among them, at least two sessions.
-  const sessions: Awaited<ReturnType<typeof annotate>>[] = [];
+  const sessions: Awaited<ReturnType<typeof annotateThroughApi>>[] = [];
   while (sessions.length < 2 || !sessions.some((s) => s.timed)) {
     expect(sessions.length).toBeLessThan(5);
-    sessions.push(await annotate(browser));
+    sessions.push(await annotateThroughApi(browser, `/s/${linkCode}`));
   }
   const added = sessions.reduce((sum, s) => sum + s.answered, 0);
   expect(await rowsScored(page.request)).toBe(before + added);

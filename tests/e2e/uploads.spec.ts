@@ -1,26 +1,9 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { image, svgWithScript, textRenamedPng, truncatedJpeg, zip } from "../fixtures/ingest/fixtures";
-import { signIn } from "./helpers";
+import { dropFiles, payload, signIn } from "./helpers";
 
 // The demo researcher (seeded on the fresh e2e database) builds an image set by upload.
 test.describe.configure({ mode: "serial" });
-
-type Payload = { name: string; type: string; base64: string };
-const payload = (name: string, type: string, bytes: Uint8Array): Payload => ({ name, type, base64: Buffer.from(bytes).toString("base64") });
-
-/** A real drop event on the drop zone, carrying files made in Node. */
-async function dropFiles(page: Page, files: Payload[]) {
-  const dataTransfer = await page.evaluateHandle((list: Payload[]) => {
-    const transfer = new DataTransfer();
-    for (const file of list) {
-      const bytes = Uint8Array.from(atob(file.base64), (char) => char.charCodeAt(0));
-      transfer.items.add(new File([bytes], file.name, { type: file.type }));
-    }
-    return transfer;
-  }, files);
-  await page.getByTestId("drop-zone").dispatchEvent("dragover", { dataTransfer });
-  await page.getByTestId("drop-zone").dispatchEvent("drop", { dataTransfer });
-}
 
 let setUrl = "";
 

@@ -1,6 +1,6 @@
 import { ImageLabel, type Db } from "@/lib/db";
 import type { TrialSpec } from "@/lib/sessions/contract";
-import { joinStudy } from "@/lib/sessions/participants";
+import { joinStudyByLink, type ExternalIds } from "@/lib/sessions/participants";
 import { startSession } from "@/lib/sessions/start";
 import { nextTrial, submitAnswer } from "@/lib/sessions/trials";
 import { recordDevice } from "@/lib/sessions/view";
@@ -20,6 +20,8 @@ export type DriveOptions = {
   flags?(spec: TrialSpec): string[];
   measuredMs?(spec: TrialSpec, frames: number | null): number;
   refreshHz?: number;
+  /** Ids from the study link (PROLIFIC_PID, STUDY_ID, SESSION_ID), as the consent form passes them. */
+  external?: ExternalIds;
 };
 
 /** An honest answer to `spec`: the exposure as issued, shown as requested and measured at 60 Hz. */
@@ -43,7 +45,7 @@ export function answerFor(spec: TrialSpec, answer: Label, changes: Partial<Answe
  * the session ends or `stop` answers. Shared by the integration tests that need answered studies.
  */
 export async function driveSession(db: Db, options: DriveOptions): Promise<{ sessionId: string; participantId: string; answered: number }> {
-  const { participantId, studyId } = await joinStudy(db, { linkCode: options.linkCode });
+  const { participantId, studyId } = await joinStudyByLink(db, { linkCode: options.linkCode, external: options.external });
   const session = await startSession(db, { studyId, participantId });
   await recordDevice(db, session.id, participantId, TEST_DEVICE);
   let answered = 0;

@@ -1,7 +1,7 @@
 import { deflateSync } from "fflate";
 import { describe, expect, it } from "vitest";
 import { inflateBounded, readCentralDirectory, readZipEntries, unsafeEntryName, ZIP_LIMITS, ZipError, type ZipEntryResult } from "@/lib/storage/zip";
-import { image, patchDeclaredSizes, zip, zipBombDeclared, zipBombLying, zipSlip, zipTooManyEntries } from "../../fixtures/ingest/fixtures";
+import { image, patchDeclaredSizes, zip, zipBombDeclared, zipBombLying, zipBombRatio, zipSlip, zipTooManyEntries } from "../../fixtures/ingest/fixtures";
 
 function refusal(archive: Uint8Array): string {
   try {
@@ -43,6 +43,18 @@ describe("readZipEntries", () => {
     expect(summary(entries)).toEqual(["small.png: the archive entry unpacks to a different size than it declares (corrupt, or a zip bomb)"]);
     expect(inflateBounded(deflateSync(new Uint8Array(5_000_000)), 1000)).toBeNull();
     expect(inflateBounded(deflateSync(new Uint8Array(1000).fill(7)), 1000)).toEqual(new Uint8Array(1000).fill(7));
+  });
+
+  it("refuses an entry that would inflate more than 100:1 without inflating it, and keeps the others", async () => {
+    const small = await image("png", 64, 64, 4);
+    const bomb = zipBombRatio();
+    const archive = zip({ "zeros.png": new Uint8Array(5 * 1024 * 1024), "ok.png": small });
+    expect(bomb.length).toBeLessThan(64 * 1024);
+    const [zeros, ok] = [...readZipEntries(archive)];
+    expect(zeros).toEqual({ name: "zeros.png", error: expect.stringMatching(/^the archive entry would inflate \d+ times its size \(more than 100:1, a zip bomb\?\)$/) });
+    expect(ok).toMatchObject({ name: "ok.png", bytes: expect.any(Uint8Array) });
+    // Below 1 MB the ratio is not checked: a small, very compressible file is no threat.
+    expect(summary([...readZipEntries(zip({ "flat.txt": new Uint8Array(1000) }))])).toEqual(["flat.txt (1000)"]);
   });
 
   it("refuses an entry over the per-image limit without inflating it, and keeps the others", async () => {

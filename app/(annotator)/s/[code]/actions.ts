@@ -9,7 +9,7 @@ import { authSecret } from "@/lib/auth/secret";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { linkCodeSchema } from "@/lib/validations/session";
-import { joinStudy, PARTICIPANT_COOKIE, participantCookieValue } from "@/lib/sessions/participants";
+import { joinStudyByLink, PARTICIPANT_COOKIE, participantCookieValue } from "@/lib/sessions/participants";
 
 /** Whatever Prolific puts in the link (hex ids, or `{{%PROLIFIC_PID%}}` in a preview); no control characters. */
 const externalId = z
@@ -31,7 +31,7 @@ export async function joinStudyAction(formData: FormData): Promise<void> {
   const input = joinForm.parse(Object.fromEntries([...formData.entries()].filter(([, value]) => value !== "")));
   const cookieStore = await cookies();
   const user = await getCurrentUser();
-  const { participantId } = await joinStudy(getDb(), {
+  const { participantId } = await joinStudyByLink(getDb(), {
     linkCode: input.code,
     userId: user?.id,
     participantId: await getParticipantId(),
