@@ -3,6 +3,7 @@
  *
  *   npm run score -- trials.csv [--seed N] [--resamples N] [--confidence C]
  *   npm run score -- trials.json
+ *   npm run score -- trials.csv --exclude-failed-qualification --max-flagged-timed-percent 20 …
  *
  * The file is a Percept export (docs/data-format.md) or any CSV / JSON with the columns arm,
  * evaluator, protocol, block, trial, label, answer, exposure_ms. Rows flagged "replaced" (re-run
@@ -10,10 +11,13 @@
  * JSON object: {file, format, counts, scores} where scores is lib/hype's scoreStudy result (every
  * arm and protocol: score, ci, bootstrapSd, evaluators, HYPE_∞ fakeError / realError, per-evaluator
  * figures, and the separability tests), with NaN and ±Infinity written as null.
+ * Exclusion rules (lib/hype/exclusion.ts) apply only when their flags are given; the results page
+ * prints the command with its study's rules.
  * Exit code 1 with "error: …" on stderr for a missing file, a bad format or bad rows (row and column).
  */
 import { closeSync, createReadStream, existsSync, openSync, readFileSync, readSync, statSync } from "node:fs";
-import { DEFAULT_CONFIDENCE, DEFAULT_RESAMPLES, type ArmScores, type SeparabilityResult } from "../lib/hype";
+import { DEFAULT_CONFIDENCE, DEFAULT_RESAMPLES, describeRule, EXCLUSION_REASONS, ruleActive, type ArmScores, type ExclusionRules, type SeparabilityResult } from "../lib/hype";
+import { EXCLUSION_OPTIONS, EXCLUSION_SWITCH, EXCLUSION_USAGE, ExclusionFlagError, exclusionRulesFromOptions } from "../lib/export/exclusion-flags";
 import {
   CsvTrialRowReader,
   detectFormat,
@@ -25,7 +29,8 @@ import {
   type TrialRowsInput,
 } from "../lib/export/trial-rows";
 
-const USAGE = "usage: npm run score -- <trials.csv|trials.json> [--seed N] [--resamples N] [--confidence C]";
+const USAGE = `usage: npm run score -- <trials.csv|trials.json> [--seed N] [--resamples N] [--confidence C] ${EXCLUSION_USAGE}`;
+const OPTIONS: readonly string[] = ["seed", "resamples", "confidence", ...EXCLUSION_OPTIONS];
 const DEFAULT_SEED = 0;
 
 class UsageError extends Error {}
@@ -35,15 +40,21 @@ interface Args {
   seed: number;
   resamples: number;
   confidence: number;
+  exclusions: ExclusionRules;
 }
 
 function parseArgs(argv: string[]): Args {
   const values = new Map<string, string>();
   const files: string[] = [];
+  let switched = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (!arg.startsWith("--")) {
       files.push(arg);
+      continue;
+    }
+    if (arg === `--${EXCLUSION_SWITCH}`) {
+      switched = true;
       continue;
     }
     const value = argv[i + 1];
@@ -51,7 +62,7 @@ function parseArgs(argv: string[]): Args {
     values.set(arg.slice(2), value);
     i++;
   }
-  for (const key of values.keys()) if (!["seed", "resamples", "confidence"].includes(key)) throw new UsageError(`unknown option --${key}\n${USAGE}`);
+  for (const key of values.keys()) if (!OPTIONS.includes(key)) throw new UsageError(`unknown option --${key}\n${USAGE}`);
   if (files.length !== 1) throw new UsageError(`${files.length === 0 ? "give the trial file" : `one trial file, got ${files.length}`}\n${USAGE}`);
   const int = (name: string, fallback: number, min: number): number => {
     const raw = values.get(name);
@@ -63,7 +74,14 @@ function parseArgs(argv: string[]): Args {
   const confidenceRaw = values.get("confidence");
   const confidence = confidenceRaw === undefined ? DEFAULT_CONFIDENCE : Number(confidenceRaw);
   if (!(confidence > 0 && confidence < 1)) throw new UsageError(`--confidence must be between 0 and 1, got ${confidenceRaw}`);
-  return { file: files[0]!, seed: int("seed", DEFAULT_SEED, Number.MIN_SAFE_INTEGER), resamples: int("resamples", DEFAULT_RESAMPLES, 1), confidence };
+  let exclusions: ExclusionRules;
+  try {
+    exclusions = exclusionRulesFromOptions(values, switched);
+  } catch (error) {
+    if (error instanceof ExclusionFlagError) throw new UsageError(error.message);
+    throw error;
+  }
+  return { file: files[0]!, seed: int("seed", DEFAULT_SEED, Number.MIN_SAFE_INTEGER), resamples: int("resamples", DEFAULT_RESAMPLES, 1), confidence, exclusions };
 }
 
 function log(message: string): void {
@@ -117,6 +135,7 @@ function describeArm(arm: ArmScores, confidence: number): string[] {
     );
   }
   if (arm.qualification) lines.push(`${arm.arm}: qualification ${arm.qualification.passed}/${arm.qualification.evaluators} passed`);
+  if (arm.excluded.length > 0) lines.push(`${arm.arm}: ${arm.excluded.length} evaluators excluded`);
   return lines;
 }
 
@@ -133,8 +152,10 @@ async function main(): Promise<void> {
   const c = input.counts;
   log(`${c.rows} rows: ${c.scored} scored, ${c.replaced} replaced (re-run) left out; ${c.evaluators} evaluators in ${c.arms} arms`);
   log(`bootstrap: ${args.resamples} resamples, seed ${args.seed}`);
+  const rules = EXCLUSION_REASONS.filter((reason) => ruleActive(args.exclusions, reason)).map((reason) => describeRule(args.exclusions, reason));
+  log(`exclusion rules: ${rules.length > 0 ? rules.join("; ") : "none"}`);
   const started = Date.now();
-  const result = scoreTrialRows(input, { seed: args.seed, resamples: args.resamples, confidence: args.confidence });
+  const result = scoreTrialRows(input, { seed: args.seed, resamples: args.resamples, confidence: args.confidence, exclusions: args.exclusions });
   log(`scored in ${Date.now() - started} ms`);
   for (const arm of result.scores.arms) for (const line of describeArm(arm, args.confidence)) log(line);
   for (const line of [...describeSeparability("HYPE_time", result.scores.separability.hypeTime), ...describeSeparability("HYPE_∞", result.scores.separability.hypeInf)]) log(line);

@@ -1,3 +1,4 @@
+import { REASON_LABELS } from "@/lib/hype/exclusion";
 import type { EvaluatorRow } from "@/lib/studies/results";
 import { fmtMs, fmtPercent, fmtShare } from "./format";
 
@@ -64,6 +65,11 @@ export function EvaluatorTable({ rows }: { rows: EvaluatorRow[] }) {
                   {r.status.toLowerCase().replace("_", " ")}
                   {r.qualification === "failed" ? " · failed qualification" : ""}
                 </span>
+                {r.excluded.length > 0 ? (
+                  <span className="ml-1 rounded-full bg-red-100 px-2 py-0.5 text-xs font-medium text-red-800" data-testid="excluded">
+                    excluded: {r.excluded.map((reason) => REASON_LABELS[reason]).join(", ")}
+                  </span>
+                ) : null}
               </td>
             </tr>
           ))}

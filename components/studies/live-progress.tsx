@@ -2,10 +2,11 @@
 
 import { useEffect, useState } from "react";
 import type { StudyProgress } from "@/lib/studies/progress";
+import { LiveScores } from "./live-scores";
 
 const POLL_MS = 5000;
 
-/** Evaluators per arm against their target and answers per minute, refreshed every few seconds. */
+/** Evaluators per arm against their target, answers per minute and the live scores, refreshed every few seconds. */
 export function LiveProgress({ studyId }: { studyId: string }) {
   const [progress, setProgress] = useState<StudyProgress | null>(null);
   const [stale, setStale] = useState(false);
@@ -57,6 +58,7 @@ export function LiveProgress({ studyId }: { studyId: string }) {
         <span className="tabular-nums font-medium text-zinc-900">{progress.answers.lastMinute}</span> answers in the last minute ·{" "}
         <span className="tabular-nums">{progress.answers.lastFiveMinutes}</span> in five · <span className="tabular-nums">{progress.answers.total}</span> in all
       </p>
+      {progress.live ? <LiveScores live={progress.live} /> : null}
       {flagEntries.length > 0 ? (
         <p className="text-sm text-amber-800">Flagged trials: {flagEntries.map(([flag, count]) => `${flag.replace("_", " ")} ${count}`).join(" · ")}</p>
       ) : null}

@@ -91,7 +91,8 @@ export function StudyEditor({ study, sets, origin }: { study: EditableStudy; set
         await sendJson(`/api/studies/${study.id}`, "PATCH", {
           ...texts,
           protocols: form.protocols.filter((protocol) => protocol !== "QUALIFICATION"),
-          config: { ...config, hypeTime: { ...config.hypeTime, staircase: rule === "hype" ? "hype" : { unit: "ms", ...rule } } },
+          // The analysis settings have their own form (AnalysisSettingsForm); left out, the stored ones stay.
+          config: { ...config, analysis: undefined, hypeTime: { ...config.hypeTime, staircase: rule === "hype" ? "hype" : { unit: "ms", ...rule } } },
           feedback: form.feedback,
           qualificationRequired: form.qualificationRequired,
           qualificationDomain: form.qualificationDomain || null,

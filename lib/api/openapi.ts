@@ -133,7 +133,9 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     method: "patch", path: "/api/studies/{id}", operationId: "updateStudy", tag: "studies", access: "researcher", params: studyParams,
-    summary: "Change a study; design fields are locked once it is live (texts stay editable)",
+    summary: "Change a study; design fields are locked once it is live (texts and analysis settings stay editable)",
+    description:
+      "`analysis` holds the exclusion rules (`exclusions`: failedQualification, maxFlaggedTimedPercent, minMedianResponseMs, fastAnswers {belowMs, maxPercent}; null turns a rule off) and the live monitoring (`live`: targetCiWidthMs, targetCiWidthPercent, stopWhenNarrower, minEvaluatorsToStop). It changes the analysis only, so it stays editable while the study is live or paused (docs/results.md). A `config` without `analysis` keeps the stored analysis settings.",
     body: { schema: updateStudySchema, schemaName: "updateStudySchema", component: "UpdateStudy" },
     success: { status: 200, description: "The study after the change.", content: "json", keys: ["study"] },
     errors: [409, 422],
@@ -155,7 +157,9 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     method: "get", path: "/api/studies/{id}/progress", operationId: "getStudyProgress", tag: "studies", access: "researcher", params: studyParams,
-    summary: "Live progress counts (sessions, evaluators per arm)",
+    summary: "Live progress counts (sessions, evaluators per arm) and live score estimates",
+    description:
+      "`progress.live` has, per arm and protocol, the current score with its CI from 1,000 bootstrap resamples (with the study's exclusion rules), the CI width against its target, and whether the arm stopped taking evaluators. Recomputed only when the number of answered trials or the analysis settings change.",
     success: { status: 200, description: "The progress; never cached.", content: "json", keys: ["progress"] },
   },
   // results
@@ -163,7 +167,7 @@ export const OPERATIONS: readonly Operation[] = [
     method: "get", path: "/api/studies/{id}/scores", operationId: "getStudyScores", tag: "results", access: "researcher", params: studyParams,
     query: scoresQuerySchema,
     summary: "HYPE scores with bootstrap confidence intervals",
-    description: "The same `{counts, scores}` that `npm run score` prints for the trial download. Defaults: the study's seed, 10,000 resamples, 95%.",
+    description: "The same `{counts, scores}` that `npm run score` prints for the trial download with the study's exclusion-rule flags. Defaults: the study's seed, 10,000 resamples, 95%; always the study's exclusion rules.",
     success: { status: 200, description: "`{ counts, scores }`.", content: "json", keys: ["counts", "scores"] },
   },
   {

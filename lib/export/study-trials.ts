@@ -53,6 +53,14 @@ async function sessionInfo(db: Db, ids: string[]): Promise<Map<string, SessionIn
   );
 }
 
+/** Answer time minus stimulus onset from the browser's stored clock readings; null when either is missing. */
+export function responseMs(clientTimes: unknown): number | null {
+  if (typeof clientTimes !== "object" || clientTimes === null) return null;
+  const { stimulusOnset, responseAt } = clientTimes as { stimulusOnset?: unknown; responseAt?: unknown };
+  if (typeof stimulusOnset !== "number" || typeof responseAt !== "number" || responseAt < stimulusOnset) return null;
+  return responseAt - stimulusOnset;
+}
+
 /** One page of answered trials after `after`, in (sessionId, index) order. */
 function readPage(db: Db, studyId: string, asOf: Date, after: { sessionId: string; index: number } | null, take: number) {
   return db.trial.findMany({
@@ -75,6 +83,7 @@ function readPage(db: Db, studyId: string, asOf: Date, after: { sessionId: strin
       presentedFrames: true,
       measuredMs: true,
       refreshHz: true,
+      clientTimes: true,
       flags: true,
       issuedAt: true,
       answeredAt: true,
@@ -125,6 +134,7 @@ export async function* exportTrialRows(db: Db, studyId: string, options: ExportO
         presented_frames: trial.presentedFrames,
         measured_ms: trial.measuredMs,
         refresh_hz: trial.refreshHz,
+        response_ms: responseMs(trial.clientTimes),
         flags: trial.flags,
         image_hash: trial.image.contentHash,
         issued_at: trial.issuedAt.toISOString(),

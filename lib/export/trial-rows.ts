@@ -12,12 +12,15 @@
  * Pure: no Prisma, Next, Node or DOM.
  */
 import {
+  emptyConduct,
   LABELS,
   PROTOCOLS,
   REPLACED_FLAG,
   scoreStudy,
   ScoringInputError,
+  recordConduct,
   TRIAL_ROW_COLUMNS,
+  type EvaluatorConduct,
   type Label,
   type Protocol,
   type ScoreOptions,
@@ -50,6 +53,8 @@ export interface ExportRow {
   presented_frames: number | null;
   measured_ms: number | null;
   refresh_hz: number | null;
+  /** Answer time minus stimulus onset, ms, both on the browser's clock; null when unknown. */
+  response_ms: number | null;
   /** Presenter / server flags, e.g. "blur", "frame_miss", "replaced". */
   flags: string[];
   /** sha256 of the normalized image bytes. */
@@ -75,6 +80,7 @@ export const EXPORT_COLUMNS = [
   "presented_frames",
   "measured_ms",
   "refresh_hz",
+  "response_ms",
   "flags",
   "image_hash",
   "issued_at",
@@ -192,6 +198,8 @@ export interface TrialRowsInput {
     evaluators: number;
     arms: number;
   };
+  /** Per evaluator, what the exclusion rules look at, from every valid row (replaced ones too). */
+  conduct: Map<string, EvaluatorConduct>;
 }
 
 const PROTOCOL_SET: ReadonlySet<string> = new Set(PROTOCOLS);
@@ -225,6 +233,7 @@ interface EvaluatorEntry {
   firstRow: number;
   rows: TrialRow[];
   rowNumbers: number[];
+  conduct: EvaluatorConduct;
   /** block → its protocol, and trial number → row it was first seen on. */
   blocks: Map<number, { protocol: Protocol; firstRow: number; trials: Map<number, number> }>;
 }
@@ -261,7 +270,8 @@ export class TrialRowCollector {
     this.truncated = true;
   }
 
-  /** Adds data row number `row` (1-based). Columns other than the scoring ones and `flags` are ignored. */
+  /** Adds data row number `row` (1-based). Columns other than the scoring ones, `flags` and
+   * `response_ms` (both optional) are ignored. */
   add(input: object, row: number, line?: number): void {
     const record = input as Readonly<Record<string, unknown>>;
     this.read++;
@@ -320,18 +330,25 @@ export class TrialRowCollector {
     const flags = toFlags(record.flags);
     if (flags === undefined) bad("flags", `expected ${FLAG_SEPARATOR}-separated flags or a list of them, got ${show(record.flags)}`);
 
+    const rawResponse = record.response_ms;
+    const responseMs = isEmpty(rawResponse) ? null : toNumber(rawResponse);
+    if (responseMs === undefined || (responseMs !== null && responseMs < 0)) {
+      bad("response_ms", `expected a number of ms ≥ 0 or an empty value, got ${show(rawResponse)}`);
+    }
+
     // An evaluator's arm is checked on every row where both are readable, replaced rows included.
     let entry: EvaluatorEntry | undefined;
     if (arm !== undefined && evaluator !== undefined) {
       entry = this.evaluators.get(evaluator);
       if (!entry) {
-        entry = { arm, firstRow: row, rows: [], rowNumbers: [], blocks: new Map() };
+        entry = { arm, firstRow: row, rows: [], rowNumbers: [], conduct: emptyConduct(), blocks: new Map() };
         this.evaluators.set(evaluator, entry);
       } else if (entry.arm !== arm) {
         bad("arm", `evaluator ${show(evaluator)} is in arm ${show(entry.arm)} on row ${entry.firstRow} and in ${show(arm)} here; an evaluator belongs to one arm`);
       }
     }
     if (this.issues.length > before || !entry) return;
+    recordConduct(entry.conduct, { protocol: protocol!, flags: flags!, response_ms: responseMs! });
     if (flags!.includes(REPLACED_FLAG)) {
       this.replaced++;
       return;
@@ -378,6 +395,7 @@ export class TrialRowCollector {
         evaluators: ids.length,
         arms: new Set(ids.map((id) => this.evaluators.get(id)!.arm)).size,
       },
+      conduct: new Map(ids.map((id) => [id, this.evaluators.get(id)!.conduct])),
     };
   }
 }
@@ -507,9 +525,9 @@ export interface ScoredTrialRows {
  * `scoreStudy` on collected rows. The collector already checks everything lib/hype checks; should
  * lib/hype still refuse a row, its issue is reported with the input's row number.
  */
-export function scoreTrialRows(input: TrialRowsInput, options: ScoreOptions): ScoredTrialRows {
+export function scoreTrialRows(input: TrialRowsInput, options: Omit<ScoreOptions, "conduct">): ScoredTrialRows {
   try {
-    return { counts: input.counts, scores: scoreStudy(input.rows, options) };
+    return { counts: input.counts, scores: scoreStudy(input.rows, { ...options, conduct: input.conduct }) };
   } catch (error) {
     if (error instanceof ScoringInputError) {
       throw new TrialRowsError(error.issues.map((issue) => ({ ...issue, row: input.rowNumbers[issue.row] ?? 0 })));

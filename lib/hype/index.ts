@@ -83,7 +83,28 @@ export {
   type HypeInfEvaluator,
   type QualificationSummary,
   type QualificationResult,
+  type ExcludedEvaluator,
 } from "./scoring";
+export {
+  NO_EXCLUSIONS,
+  EXCLUSION_REASONS,
+  REASON_LABELS,
+  emptyConduct,
+  recordConduct,
+  medianResponseMs,
+  flaggedTimedPercent,
+  fastAnswerPercent,
+  exclusionReasons,
+  ruleActive,
+  describeRule,
+  countByReason,
+  type ExclusionRules,
+  type ExclusionReason,
+  type FastAnswerRule,
+  type EvaluatorConduct,
+  type ConductRow,
+} from "./exclusion";
+export { liveCells, ciWidth, shouldStop, type LiveCell, type LiveTargets } from "./stopping";
 
 export {
   createObserver,

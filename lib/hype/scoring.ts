@@ -13,6 +13,7 @@
  * Each (arm, protocol) bootstrap has its own seed derived from the study seed, so adding an arm
  * or another protocol's data does not change an arm's interval.
  */
+import { emptyConduct, exclusionReasons, NO_EXCLUSIONS, type EvaluatorConduct, type ExclusionReason, type ExclusionRules } from "./exclusion";
 import { bootstrapColumnSums, bootstrapMean, DEFAULT_CONFIDENCE, DEFAULT_RESAMPLES, type BootstrapEstimate } from "./bootstrap";
 import { modeOfCounts } from "./mode";
 import { seedFrom, type Seed } from "./random";
@@ -28,6 +29,17 @@ export interface ScoreOptions {
   /** Leave out evaluators who failed a qualification present in the rows (default false: the app
    * gates evaluators before they start; evaluators without qualification rows are always kept). */
   excludeFailedQualification?: boolean;
+  /** Exclusion rules (exclusion.ts; default: none). `excludeFailedQualification` turns the
+   * qualification rule on as well. */
+  exclusions?: ExclusionRules;
+  /** Per evaluator id, what the timing and speed rules look at; an evaluator without an entry
+   * has no flags and no response times (so only the qualification rule can exclude them). */
+  conduct?: ReadonlyMap<string, EvaluatorConduct>;
+}
+
+export interface ExcludedEvaluator {
+  evaluator: string;
+  reasons: ExclusionReason[];
 }
 
 export const QUALIFICATION_PASS_RULE = Object.freeze({ minRealAccuracy: 0.65, minGeneratedAccuracy: 0.65 });
@@ -89,12 +101,16 @@ export interface ArmScores {
   hypeTime: HypeTimeScore | null;
   hypeInf: HypeInfScore | null;
   qualification: QualificationSummary | null;
+  /** Evaluators the exclusion rules left out of both scores (by id), with every reason. */
+  excluded: ExcludedEvaluator[];
 }
 
 export interface StudyScores {
   seed: Seed;
   resamples: number;
   confidence: number;
+  /** The rules that were applied. */
+  exclusions: ExclusionRules;
   /** Sorted by arm id. */
   arms: ArmScores[];
   /** Across arms with data for that protocol; null with fewer than two such arms. */
@@ -185,6 +201,10 @@ export function scoreStudy(rows: readonly TrialRow[], options: ScoreOptions): St
   const resamples = options.resamples ?? DEFAULT_RESAMPLES;
   const confidence = options.confidence ?? DEFAULT_CONFIDENCE;
   const tallies = tallyRows(rows);
+  const exclusions: ExclusionRules = {
+    ...(options.exclusions ?? NO_EXCLUSIONS),
+    failedQualification: (options.exclusions?.failedQualification ?? false) || (options.excludeFailedQualification ?? false),
+  };
 
   const byArm = new Map<string, EvaluatorTallies[]>();
   for (const t of tallies) {
@@ -198,12 +218,17 @@ export function scoreStudy(rows: readonly TrialRow[], options: ScoreOptions): St
     const all = (byArm.get(arm) as EvaluatorTallies[]).sort((a, b) => (a.evaluator < b.evaluator ? -1 : a.evaluator > b.evaluator ? 1 : 0));
     const qualification = summarizeQualification(all);
     const failed = new Set(qualification?.perEvaluator.filter((q) => !q.passed).map((q) => q.evaluator));
-    const scored = options.excludeFailedQualification ? all.filter((t) => !failed.has(t.evaluator)) : all;
+    const excluded = all
+      .map((t) => ({ evaluator: t.evaluator, reasons: exclusionReasons(options.conduct?.get(t.evaluator) ?? emptyConduct(), failed.has(t.evaluator), exclusions) }))
+      .filter((e) => e.reasons.length > 0);
+    const left = new Set(excluded.map((e) => e.evaluator));
+    const scored = all.filter((t) => !left.has(t.evaluator));
     return {
       arm,
       hypeTime: scoreHypeTime(scored, seedFrom(options.seed, arm, "hype_time"), resamples, confidence),
       hypeInf: scoreHypeInf(scored, seedFrom(options.seed, arm, "hype_inf"), resamples, confidence),
       qualification,
+      excluded,
     };
   });
 
@@ -211,6 +236,7 @@ export function scoreStudy(rows: readonly TrialRow[], options: ScoreOptions): St
     seed: options.seed,
     resamples,
     confidence,
+    exclusions,
     arms,
     separability: {
       hypeTime: separability(

@@ -5,6 +5,7 @@ import { Protocol, SessionStatus, StudyStatus, type Db } from "@/lib/db";
 import { ensureStudyMasks } from "@/lib/sessions/masks";
 import { blocksFor, planSession } from "@/lib/sessions/plan";
 import { parseStudyConfig } from "@/lib/studies/config";
+import { cellKey, stoppedCells } from "@/lib/studies/live-scores";
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
@@ -48,11 +49,18 @@ function planOrExplain(request: Parameters<typeof planSession>[0]) {
  * Starts (or, on a reload, returns) a participant's session in a study. Evaluators are assigned
  * between-subjects to the (protocol, arm) cell with the fewest evaluators, until each arm has its
  * target; the plan of trials is fixed now from a seed derived from the study and participant.
+ * With the study's stopping rule on, an (arm, protocol) whose live CI is already narrower than its
+ * target is skipped (lib/hype/stopping.ts); sessions already running in it finish.
  */
 export async function startSession(
   db: Db,
   input: { studyId: string; participantId: string; externalStudyId?: string; externalSessionId?: string },
 ) {
+  // Scored outside the transaction: scoring reads through `db`, and on the embedded database a
+  // second connection inside a transaction would wait for it. The decision is made from the
+  // stored answers at this instant, deterministically (lib/studies/live-scores.ts).
+  const scoring = await db.study.findUnique({ where: { id: input.studyId }, select: { id: true, seed: true, config: true, status: true } });
+  const stopped = scoring && scoring.status === StudyStatus.LIVE ? await stoppedCells(db, scoring) : new Set<string>();
   return db.$transaction(async (tx) => {
     const findExisting = () =>
       tx.evaluationSession.findFirst({ where: { studyId: input.studyId, participantId: input.participantId }, orderBy: { startedAt: "asc" } });
@@ -85,7 +93,8 @@ export async function startSession(
       counts.find((row) => row.armId === armId && row.protocol === protocol)?._count._all ?? 0;
     const cells = protocols
       .flatMap((protocol) => study.arms.map((arm) => ({ arm, protocol, count: countOf(arm.id, protocol) })))
-      .filter((cell) => cell.count < cell.arm.targetEvaluators);
+      .filter((cell) => cell.count < cell.arm.targetEvaluators)
+      .filter((cell) => !stopped.has(cellKey(cell.arm.name, HYPE_PROTOCOL[cell.protocol as keyof typeof HYPE_PROTOCOL])));
     if (cells.length === 0) throw new ApiError("CONFLICT", "This study has all the evaluators it needs. Thank you for your interest.");
     const cell = cells.reduce((best, candidate) => (candidate.count < best.count ? candidate : best));
 

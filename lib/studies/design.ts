@@ -4,8 +4,8 @@ import { assertStudyAccess } from "@/lib/auth/guard";
 import { buildSchedule, ScheduleError } from "@/lib/hype";
 import { ImageLabel, Prisma, Protocol, Role, StudyStatus, type Db } from "@/lib/db";
 import { blocksFor } from "@/lib/sessions/plan";
-import { parseStudyConfig } from "@/lib/studies/config";
-import { TEXT_FIELDS, type UpdateStudyInput } from "@/lib/validations/study";
+import { analysisSettingsOf, parseStudyConfig } from "@/lib/studies/config";
+import { LIVE_EDITABLE_FIELDS, type UpdateStudyInput } from "@/lib/validations/study";
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
@@ -23,23 +23,31 @@ async function assertOwnSet(tx: Tx, user: CurrentUser, setId: string, label: Ima
 }
 
 /**
- * Edits a study. While it is live or paused only its texts may change: the design that the
- * collected answers depend on is locked (docs: lifecycle).
+ * Edits a study. While it is live or paused only its texts and its analysis settings may change:
+ * the design that the collected answers depend on is locked (docs: lifecycle), while exclusion
+ * rules and stopping targets change only how the answers are analysed.
  */
 export async function updateStudy(db: Db, user: CurrentUser, id: string, input: UpdateStudyInput) {
   return db.$transaction(async (tx) => {
     const study = await lockedStudy(tx, user, id);
     if (study.status !== StudyStatus.DRAFT) {
-      const locked = Object.keys(input).filter((field) => !(TEXT_FIELDS as readonly string[]).includes(field));
+      const locked = Object.keys(input).filter((field) => !(LIVE_EDITABLE_FIELDS as readonly string[]).includes(field));
       if (locked.length > 0) {
-        throw new ApiError("CONFLICT", `The study is ${study.status.toLowerCase()}: its design is locked (${locked.join(", ")}). Only texts can change.`);
+        throw new ApiError(
+          "CONFLICT",
+          `The study is ${study.status.toLowerCase()}: its design is locked (${locked.join(", ")}). Only texts and the analysis settings can change.`,
+        );
       }
     }
     if (input.realImageSetId) await assertOwnSet(tx, user, input.realImageSetId, ImageLabel.REAL);
-    const { config, ...rest } = input;
+    const { config, analysis, ...rest } = input;
+    const nextConfig =
+      config || analysis
+        ? { ...(config ?? (study.config as object)), analysis: analysis ?? config?.analysis ?? analysisSettingsOf(study.config) }
+        : null;
     return tx.study.update({
       where: { id },
-      data: { ...rest, ...(config ? { config: config as Prisma.InputJsonValue } : {}) },
+      data: { ...rest, ...(nextConfig ? { config: nextConfig as Prisma.InputJsonValue } : {}) },
     });
   });
 }

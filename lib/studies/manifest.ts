@@ -9,6 +9,7 @@ import packageJson from "@/package.json";
 import { assertStudyAccess, type CurrentUser } from "@/lib/auth/guard";
 import type { Db } from "@/lib/db";
 import { DEFAULT_CONFIDENCE, QUALIFICATION_PASS_RULE } from "@/lib/hype";
+import { analysisSettingsOf } from "@/lib/studies/config";
 import { exportFileName, RESULTS_RESAMPLES, scoreCommand, staircaseOf } from "@/lib/studies/results";
 
 export const MANIFEST_VERSION = 1;
@@ -26,6 +27,8 @@ export const SCORING_METHOD = Object.freeze({
   qualification: `passed with ≥ ${QUALIFICATION_PASS_RULE.minRealAccuracy * 100}% correct on real and ≥ ${QUALIFICATION_PASS_RULE.minGeneratedAccuracy * 100}% on generated images`,
   bootstrap:
     "resample evaluators with replacement; percentile interval (type-7 quantiles); bootstrap SD = sample SD of the replicates; seed per (arm, protocol) = seedFrom(study seed, arm, protocol); pure-rand xoroshiro128+",
+  exclusions:
+    "evaluators matching an active rule (scoring.exclusions; lib/hype/exclusion.ts) are left out of both scores: failed qualification, more than X% of timed trials flagged, median response time below Y ms, more than Z% of answers faster than W ms; response time = answer − stimulus onset on the browser's clock (response_ms)",
   separability: "one-way ANOVA and Tukey HSD (Tukey–Kramer) on per-evaluator scores; for two arms Student's and Welch's t-tests",
   docs: ["docs/hype.md", "docs/data-format.md", "docs/results.md"],
 });
@@ -102,7 +105,8 @@ export async function studyManifest(db: Db, user: CurrentUser, id: string, now =
       seed: study.seed,
       resamples: RESULTS_RESAMPLES,
       confidence: DEFAULT_CONFIDENCE,
-      command: scoreCommand(study.id, study.seed),
+      exclusions: analysisSettingsOf(study.config).exclusions,
+      command: scoreCommand(study.id, study.seed, analysisSettingsOf(study.config).exclusions),
       trialFile: exportFileName(study.id, "trials.csv"),
       staircase: staircaseOf(study.config),
       method: SCORING_METHOD,

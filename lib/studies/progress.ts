@@ -1,19 +1,23 @@
 import { assertStudyAccess, type CurrentUser } from "@/lib/auth/guard";
 import { SessionStatus, type Db } from "@/lib/db";
+import { analysisSettingsOf, type LiveSettings } from "@/lib/studies/config";
+import { liveScores, type LiveScores } from "@/lib/studies/live-scores";
 
 export type StudyProgress = {
   status: string;
   arms: { id: string; name: string; target: number; started: number; finished: number; disqualified: number }[];
   answers: { total: number; lastMinute: number; lastFiveMinutes: number };
   flags: Record<string, number>;
+  /** Live score estimates (null before the first answer) and the settings they were judged by. */
+  live: (LiveScores & { settings: LiveSettings }) | null;
   updatedAt: string;
 };
 
-/** What the live dashboard polls: cheap counts, no scores (those are on the results page). */
+/** What the live dashboard polls: counts, and the live score estimates (cached per snapshot). */
 export async function studyProgress(db: Db, user: CurrentUser, studyId: string, now = new Date()): Promise<StudyProgress> {
   const study = assertStudyAccess(
     user,
-    await db.study.findUnique({ where: { id: studyId }, select: { ownerId: true, status: true, arms: { orderBy: { position: "asc" } } } }),
+    await db.study.findUnique({ where: { id: studyId }, select: { id: true, ownerId: true, status: true, seed: true, config: true, arms: { orderBy: { position: "asc" } } } }),
   );
   const [bySession, total, lastMinute, lastFive, flagged] = await Promise.all([
     db.evaluationSession.groupBy({ by: ["armId", "status"], where: { studyId }, _count: { _all: true } }),
@@ -38,6 +42,7 @@ export async function studyProgress(db: Db, user: CurrentUser, studyId: string, 
     })),
     answers: { total, lastMinute, lastFiveMinutes: lastFive },
     flags,
+    live: total > 0 ? { ...(await liveScores(db, study, now)), settings: analysisSettingsOf(study.config).live } : null,
     updatedAt: now.toISOString(),
   };
 }

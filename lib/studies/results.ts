@@ -14,8 +14,21 @@ import { Protocol as DbProtocol, SessionStatus, type Db } from "@/lib/db";
 import { exportTrialRows, scoreStudyFromDb } from "@/lib/export/study-trials";
 import { csvChunks, jsonChunks, type ScoredTrialRows } from "@/lib/export/trial-rows";
 import { csvRecord } from "@/lib/export/csv";
-import { convergencePoint, DEFAULT_CONFIDENCE, stepRuleOf, type Protocol, type StudyScores } from "@/lib/hype";
-import { parseStudyConfig, staircaseParamsOf } from "@/lib/studies/config";
+import { exclusionFlags } from "@/lib/export/exclusion-flags";
+import {
+  convergencePoint,
+  countByReason,
+  DEFAULT_CONFIDENCE,
+  describeRule,
+  EXCLUSION_REASONS,
+  ruleActive,
+  stepRuleOf,
+  type ExclusionReason,
+  type ExclusionRules,
+  type Protocol,
+  type StudyScores,
+} from "@/lib/hype";
+import { analysisSettingsOf, parseStudyConfig, staircaseParamsOf } from "@/lib/studies/config";
 import {
   ResultsAggregator,
   TABLE_FLAGS,
@@ -70,9 +83,27 @@ export function exportFileName(studyId: string, name: string): string {
   return `percept-${studyId.replace(/[^A-Za-z0-9_-]/g, "_")}-${name}`;
 }
 
-/** The command that recomputes the page's scores from the trial download. */
-export function scoreCommand(studyId: string, seed: number, resamples = RESULTS_RESAMPLES): string {
-  return `npm run score -- ${exportFileName(studyId, "trials.csv")} --seed ${seed} --resamples ${resamples}`;
+/** The command that recomputes the page's scores from the trial download, with the study's exclusion rules. */
+export function scoreCommand(studyId: string, seed: number, exclusions: ExclusionRules, resamples = RESULTS_RESAMPLES): string {
+  return [`npm run score -- ${exportFileName(studyId, "trials.csv")} --seed ${seed} --resamples ${resamples}`, ...exclusionFlags(exclusions)].join(" ");
+}
+
+export interface ExclusionSummary {
+  reason: ExclusionReason;
+  /** The rule in words, with its limits. */
+  rule: string;
+  /** Evaluators it excluded, per arm (every arm with scores); one with two reasons counts under both. */
+  perArm: Record<string, number>;
+}
+
+/** The active rules and how many evaluators each left out, per arm. */
+export function exclusionSummary(scores: StudyScores): ExclusionSummary[] {
+  const counts = scores.arms.map((arm) => ({ arm: arm.arm, counts: countByReason(arm.excluded) }));
+  return EXCLUSION_REASONS.filter((reason) => ruleActive(scores.exclusions, reason)).map((reason) => ({
+    reason,
+    rule: describeRule(scores.exclusions, reason),
+    perArm: Object.fromEntries(counts.map((c) => [c.arm, c.counts[reason]])),
+  }));
 }
 
 // ─── Results ────────────────────────────────────────────────────────────────────
@@ -119,6 +150,8 @@ export interface EvaluatorRow {
   qualification: "passed" | "failed" | null;
   /** PROLIFIC_PID, STUDY_ID and SESSION_ID from the link the evaluator came by (null for other evaluators). */
   prolific: { pid: string; studyId: string | null; sessionId: string | null } | null;
+  /** Why the exclusion rules left this evaluator out of the scores; empty when scored. */
+  excluded: ExclusionReason[];
 }
 
 export interface StudyResults {
@@ -130,6 +163,8 @@ export interface StudyResults {
   /** No answered trial yet. */
   empty: boolean;
   scoring: { seed: number; resamples: number; confidence: number; command: string };
+  /** The active exclusion rules and their counts per arm. */
+  exclusions: ExclusionSummary[];
   /** Rows read, scored, replaced; evaluators and arms with scored rows (as `npm run score` prints). */
   counts: ScoredTrialRows["counts"];
   scores: StudyScores;
@@ -176,6 +211,7 @@ export function evaluatorRows(
   const time = new Map(scores.arms.flatMap((a) => a.hypeTime?.perEvaluator ?? []).map((e) => [e.evaluator, e]));
   const inf = new Map(scores.arms.flatMap((a) => a.hypeInf?.perEvaluator ?? []).map((e) => [e.evaluator, e]));
   const qualification = new Map(scores.arms.flatMap((a) => a.qualification?.perEvaluator ?? []).map((q) => [q.evaluator, q.passed]));
+  const excluded = new Map(scores.arms.flatMap((a) => a.excluded).map((e) => [e.evaluator, e.reasons]));
   const rows = sessions.map((session): EvaluatorRow => {
     const protocol = SESSION_PROTOCOL[session.protocol];
     const aggregate = byId.get(session.id);
@@ -195,6 +231,7 @@ export function evaluatorRows(
       flags: flagColumns(aggregate?.flags ?? {}),
       qualification: passed === undefined ? null : passed ? "passed" : "failed",
       prolific: session.prolific ?? null,
+      excluded: excluded.get(session.id) ?? [],
     };
   });
   const order: Record<Protocol, number> = { hype_time: 0, hype_inf: 1, qualification: 2 };
@@ -233,10 +270,11 @@ export async function studyResults(db: Db, user: CurrentUser, id: string, option
   const study = await getResultsStudy(db, user, id);
   const asOf = options.asOf ?? new Date();
   const resamples = options.resamples ?? RESULTS_RESAMPLES;
+  const { exclusions } = analysisSettingsOf(study.config);
 
   const aggregator = new ResultsAggregator();
   for await (const row of exportTrialRows(db, study.id, { asOf })) aggregator.add(row);
-  const { counts, scores } = await scoreStudyFromDb(db, study.id, { seed: study.seed, resamples, asOf });
+  const { counts, scores } = await scoreStudyFromDb(db, study.id, { seed: study.seed, resamples, exclusions, asOf });
   const sessions = (await studySessions(db, study.id)).map((s) => ({ id: s.id, protocol: s.protocol, status: s.status, arm: s.arm?.name ?? "", prolific: prolificIds(s) }));
   const aggregates = aggregator.evaluatorAggregates();
 
@@ -258,7 +296,8 @@ export async function studyResults(db: Db, user: CurrentUser, id: string, option
     targetAccuracy: staircaseOf(study.config)?.convergencePoint ?? null,
     asOf: asOf.toISOString(),
     empty: counts.rows === 0,
-    scoring: { seed: study.seed, resamples, confidence: scores.confidence, command: scoreCommand(study.id, study.seed, resamples) },
+    scoring: { seed: study.seed, resamples, confidence: scores.confidence, command: scoreCommand(study.id, study.seed, exclusions, resamples) },
+    exclusions: exclusionSummary(scores),
     counts,
     scores,
     arms,
@@ -281,7 +320,7 @@ export type ScoresQuery = z.infer<typeof scoresQuerySchema>;
 /**
  * `{counts, scores}` from `scoreStudyFromDb`: `npm run score` on the trial download prints the same
  * object (plus `file` and `format`) as its last line for the same seed, resamples and confidence.
- * Defaults: the study's seed, 10,000 resamples, 95%.
+ * Defaults: the study's seed, 10,000 resamples, 95%; always the study's exclusion rules.
  */
 export async function studyScores(db: Db, user: CurrentUser, id: string, query: ScoresQuery = {}): Promise<ScoredTrialRows> {
   const study = await getResultsStudy(db, user, id);
@@ -289,6 +328,7 @@ export async function studyScores(db: Db, user: CurrentUser, id: string, query: 
     seed: query.seed ?? study.seed,
     resamples: query.resamples ?? RESULTS_RESAMPLES,
     confidence: query.confidence ?? DEFAULT_CONFIDENCE,
+    exclusions: analysisSettingsOf(study.config).exclusions,
   });
 }
 
@@ -330,6 +370,7 @@ export const EVALUATOR_COLUMNS = [
   "prolific_pid",
   "prolific_study_id",
   "prolific_session_id",
+  "excluded",
 ] as const;
 
 function num(value: number | null): string {
@@ -359,6 +400,7 @@ async function* evaluatorCsv(rows: readonly EvaluatorRow[]): AsyncGenerator<stri
       r.prolific?.pid ?? "",
       r.prolific?.studyId ?? "",
       r.prolific?.sessionId ?? "",
+      r.excluded.join(";"),
     ]);
   }
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { studyConfigSchema } from "@/lib/studies/config";
+import { analysisSettingsSchema, studyConfigSchema } from "@/lib/studies/config";
 import { recordIdSchema } from "@/lib/validations/ids";
 
 export const protocolSchema = z.enum(["HYPE_TIME", "HYPE_INFINITY"]);
@@ -21,7 +21,10 @@ export const updateStudySchema = z.strictObject({
   instructions: z.string().trim().max(20_000).optional(),
   consentText: z.string().trim().max(20_000).optional(),
   protocols: z.array(protocolSchema).min(1, "needs at least one protocol").max(2).optional(),
-  config: studyConfigSchema.optional(),
+  /** The design; its `analysis` part, when left out, keeps the stored one. */
+  config: studyConfigSchema.extend({ analysis: analysisSettingsSchema.optional() }).optional(),
+  /** Exclusion rules and live monitoring: editable in every state (they change the analysis only). */
+  analysis: analysisSettingsSchema.optional(),
   feedback: z.boolean().optional(),
   qualificationRequired: z.boolean().optional(),
   qualificationDomain: z.string().trim().max(100).nullable().optional(),
@@ -36,8 +39,9 @@ export const updateStudySchema = z.strictObject({
 });
 export type UpdateStudyInput = z.infer<typeof updateStudySchema>;
 
-/** The fields that are still editable while a study runs (texts only). */
+/** The fields that are still editable while a study runs: texts, and the analysis settings. */
 export const TEXT_FIELDS = ["name", "description", "instructions", "consentText"] as const;
+export const LIVE_EDITABLE_FIELDS = [...TEXT_FIELDS, "analysis"] as const;
 
 export const armsSchema = z.strictObject({
   arms: z

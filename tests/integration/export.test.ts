@@ -126,6 +126,7 @@ describe.each(targetKinds())("trial export and re-scoring on %s", (kind) => {
         presented_frames: t.presentedFrames,
         measured_ms: t.measuredMs,
         refresh_hz: t.refreshHz,
+        response_ms: 1000, // drive-session answers 1000 ms after the stimulus onset
         flags: t.flags,
         image_hash: t.image.contentHash,
         issued_at: t.issuedAt.toISOString(),

@@ -8,6 +8,8 @@ import { Role, SessionStatus } from "@/lib/db";
 import { seedDemo } from "@/lib/demo/seed";
 import { exportTrialRows, scoreStudyFromDb } from "@/lib/export/study-trials";
 import { csvChunks, jsonSafe, parseTrialRowsJson } from "@/lib/export/trial-rows";
+import { DEFAULT_EXCLUSION_RULES } from "@/lib/studies/config";
+import { updateStudy } from "@/lib/studies/design";
 import { studyManifest } from "@/lib/studies/manifest";
 import { EVALUATOR_COLUMNS, evaluatorDownload, studyResults, studyScores, trialDownload } from "@/lib/studies/results";
 import { textStream } from "@/lib/studies/results-download";
@@ -61,6 +63,16 @@ describe.each(targetKinds())("study results on %s", (kind) => {
     admin = await make("admin@example.org", Role.ADMIN);
   });
 
+  /** Runs the command the results page prints (`npm run score -- <file> …`) on `file`; its last stdout line. */
+  function runPageCommand(command: string, file: string) {
+    const [, , , , name, ...options] = command.split(" ");
+    expect(name).toBe(path.basename(file));
+    const cli = spawnSync(TSX, [path.join(ROOT, "scripts", "score.ts"), file, ...options], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
+    expect(cli.stderr).not.toMatch(/^error/m);
+    expect(cli.status).toBe(0);
+    return JSON.parse(cli.stdout.trim().split("\n").pop()!);
+  }
+
   afterAll(async () => {
     await test.cleanup();
     rmSync(dir, { recursive: true, force: true });
@@ -79,7 +91,9 @@ describe.each(targetKinds())("study results on %s", (kind) => {
       ["Model B", 0, 0, 0],
     ]);
     expect(results.targetAccuracy).toBe(0.75);
-    expect(results.scoring).toEqual({ seed, resamples: 10_000, confidence: 0.95, command: `npm run score -- percept-${studyId}-trials.csv --seed ${seed} --resamples 10000` });
+    // The default exclusion rules, spelled out as the CLI's flags.
+    const rules = "--exclude-failed-qualification --max-flagged-timed-percent 20 --min-median-response-ms 200 --fast-answer-ms 150 --max-fast-answer-percent 25";
+    expect(results.scoring).toEqual({ seed, resamples: 10_000, confidence: 0.95, command: `npm run score -- percept-${studyId}-trials.csv --seed ${seed} --resamples 10000 ${rules}` });
     expect(await read(textStream((await trialDownload(test.db, owner, studyId, "csv")).chunks))).toMatch(/^study,arm,evaluator,[^\r\n]+\r\n$/);
     expect(parseTrialRowsJson(await read(textStream((await trialDownload(test.db, owner, studyId, "json")).chunks))).rows).toEqual([]);
   });
@@ -181,10 +195,10 @@ describe.each(targetKinds())("study results on %s", (kind) => {
       expect((await studyResults(test.db, owner, studyId, { maxStaircases: 1 })).staircases).toHaveLength(1);
     });
 
-    it("shows exactly scoreStudyFromDb's scores with the study seed and 10,000 resamples", async () => {
+    it("shows exactly scoreStudyFromDb's scores with the study seed, 10,000 resamples and its exclusion rules", async () => {
       const asOf = new Date();
       const results = await studyResults(test.db, owner, studyId, { asOf });
-      const direct = await scoreStudyFromDb(test.db, studyId, { seed, resamples: 10_000, asOf });
+      const direct = await scoreStudyFromDb(test.db, studyId, { seed, resamples: 10_000, exclusions: DEFAULT_EXCLUSION_RULES, asOf });
       expect(JSON.stringify(jsonSafe(results.scores))).toBe(JSON.stringify(jsonSafe(direct.scores)));
       expect(results.counts).toEqual(direct.counts);
     });
@@ -198,10 +212,8 @@ describe.each(targetKinds())("study results on %s", (kind) => {
       writeFileSync(file, csv);
 
       const api = jsonSafe(await studyScores(test.db, owner, studyId));
-      expect(JSON.stringify(api)).toBe(JSON.stringify(jsonSafe(await scoreStudyFromDb(test.db, studyId, { seed, resamples: 10_000 }))));
-      const cli = spawnSync(TSX, [path.join(ROOT, "scripts", "score.ts"), file, "--seed", String(seed), "--resamples", "10000"], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
-      expect(cli.status).toBe(0);
-      const line = JSON.parse(cli.stdout.trim().split("\n").pop()!);
+      expect(JSON.stringify(api)).toBe(JSON.stringify(jsonSafe(await scoreStudyFromDb(test.db, studyId, { seed, resamples: 10_000, exclusions: DEFAULT_EXCLUSION_RULES }))));
+      const line = runPageCommand((await studyResults(test.db, owner, studyId)).scoring.command, file);
       expect([line.file, line.format]).toEqual([file, "csv"]);
       expect(JSON.stringify({ counts: line.counts, scores: line.scores })).toBe(JSON.stringify(api));
 
@@ -236,6 +248,42 @@ describe.each(targetKinds())("study results on %s", (kind) => {
       expect(manifest.counts.trialsAnswered).toBe(await test.db.trial.count({ where: { answeredAt: { not: null } } }));
       expect(manifest.counts.sessions).toMatchObject({ COMPLETED: 4 });
       expect(JSON.parse(JSON.stringify(manifest))).toEqual(manifest);
+    });
+
+    // Last: it edits the study's rules and the stored response times of one evaluator.
+    it("applies rules edited while live that exclude evaluators, and the page's command reproduces its numbers", async () => {
+      // One HYPE_∞ evaluator answered within 100 ms of the stimulus, every time.
+      const fast = (await test.db.evaluationSession.findFirstOrThrow({ where: { studyId, protocol: "HYPE_INFINITY", status: SessionStatus.COMPLETED }, orderBy: { id: "asc" } })).id;
+      await test.db.trial.updateMany({ where: { sessionId: fast }, data: { clientTimes: { stimulusOnset: 1000, stimulusOffset: null, responseAt: 1100 } } });
+      // Any flagged timed trial excludes its evaluator: the timed sessions lost focus on trial 3.
+      const flagged = (await test.db.trial.findMany({ where: { session: { studyId, protocol: "HYPE_TIME" }, flags: { has: "blur" } }, select: { sessionId: true } })).map((t) => t.sessionId);
+      expect(flagged.length).toBeGreaterThan(0);
+      const exclusions = { ...DEFAULT_EXCLUSION_RULES, maxFlaggedTimedPercent: 0 };
+      expect((await test.db.study.findUniqueOrThrow({ where: { id: studyId } })).status).toBe("LIVE");
+      await updateStudy(test.db, owner, studyId, { analysis: { exclusions, live: { targetCiWidthMs: 40, targetCiWidthPercent: 6, stopWhenNarrower: false, minEvaluatorsToStop: 10 } } });
+
+      const results = await studyResults(test.db, owner, studyId);
+      const excluded = results.evaluators.filter((e) => e.excluded.length > 0);
+      expect(excluded.find((e) => e.evaluator === fast)?.excluded).toEqual(["fast_median", "fast_answers"]);
+      for (const id of new Set(flagged)) expect(excluded.find((e) => e.evaluator === id)?.excluded).toContain("flagged_timed_trials");
+      expect(excluded).toHaveLength(1 + new Set(flagged).size);
+      for (const arm of results.scores.arms) {
+        const kept = [...(arm.hypeTime?.perEvaluator ?? []), ...(arm.hypeInf?.perEvaluator ?? [])].map((e) => e.evaluator);
+        for (const e of arm.excluded) expect(kept).not.toContain(e.evaluator);
+      }
+      // Per rule and arm, the count of evaluators it excluded.
+      const perRule = Object.fromEntries(results.exclusions.map((r) => [r.reason, r.perArm]));
+      const armOf = (id: string) => results.evaluators.find((e) => e.evaluator === id)!.arm;
+      expect(perRule.fast_median).toEqual({ "Model A": armOf(fast) === "Model A" ? 1 : 0, "Model B": armOf(fast) === "Model B" ? 1 : 0 });
+      expect(Object.values(perRule.flagged_timed_trials!).reduce((s, n) => s + n, 0)).toBe(new Set(flagged).size);
+      expect(results.scoring.command).toContain("--max-flagged-timed-percent 0 ");
+
+      const download = await trialDownload(test.db, owner, studyId, "csv");
+      const file = path.join(dir, `rules-${download.filename}`);
+      writeFileSync(file, await read(textStream(download.chunks)));
+      const line = runPageCommand(results.scoring.command.replace(download.filename, path.basename(file)), file);
+      expect(JSON.stringify(line.scores)).toBe(JSON.stringify(jsonSafe(results.scores)));
+      expect(line.counts).toEqual(results.counts);
     });
   });
 });

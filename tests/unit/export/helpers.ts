@@ -19,6 +19,7 @@ export function exportRowOf(row: TrialRow, extra: Partial<ExportRow> = {}): Expo
     presented_frames: frames,
     measured_ms: frames === null ? 1500.25 : (frames * 1000) / 60,
     refresh_hz: 60,
+    response_ms: 850,
     flags: [],
     image_hash: "ab".repeat(32),
     issued_at: "2026-01-02T03:04:05.006Z",

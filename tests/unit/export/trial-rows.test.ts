@@ -54,15 +54,15 @@ describe("writing the export", () => {
   it("writes the documented header and one CRLF record per row, empty for null, flags joined by ;", () => {
     const csv = toCsv([
       exportRowOf(row({ arm: "Model, A" }), { flags: ["blur", "replaced"] }),
-      exportRowOf(row({ protocol: "hype_inf", exposure_ms: null, trial: 1 })),
+      exportRowOf(row({ protocol: "hype_inf", exposure_ms: null, trial: 1 }), { response_ms: null }),
     ]);
     const lines = csv.split("\r\n");
     expect(lines[0]).toBe(EXPORT_COLUMNS.join(","));
     expect(lines[0]).toBe(
-      "study,arm,evaluator,protocol,block,trial,label,answer,correct,exposure_ms,requested_frames,presented_frames,measured_ms,refresh_hz,flags,image_hash,issued_at,answered_at",
+      "study,arm,evaluator,protocol,block,trial,label,answer,correct,exposure_ms,requested_frames,presented_frames,measured_ms,refresh_hz,response_ms,flags,image_hash,issued_at,answered_at",
     );
-    expect(lines[1]).toBe(`study-1,"Model, A",e1,hype_time,0,0,real,generated,false,500,30,30,500,60,blur;replaced,${"ab".repeat(32)},2026-01-02T03:04:05.006Z,2026-01-02T03:04:06.789Z`);
-    expect(lines[2]).toBe(`study-1,A,e1,hype_inf,0,1,real,generated,false,,,,1500.25,60,,${"ab".repeat(32)},2026-01-02T03:04:05.006Z,2026-01-02T03:04:06.789Z`);
+    expect(lines[1]).toBe(`study-1,"Model, A",e1,hype_time,0,0,real,generated,false,500,30,30,500,60,850,blur;replaced,${"ab".repeat(32)},2026-01-02T03:04:05.006Z,2026-01-02T03:04:06.789Z`);
+    expect(lines[2]).toBe(`study-1,A,e1,hype_inf,0,1,real,generated,false,,,,1500.25,60,,,${"ab".repeat(32)},2026-01-02T03:04:05.006Z,2026-01-02T03:04:06.789Z`);
     expect(lines[3]).toBe("");
     expect(lines).toHaveLength(4);
   });
@@ -301,7 +301,7 @@ describe("errors name the row and the column", () => {
   });
 
   it("a row lib/hype still refuses is reported under the input's row number", () => {
-    const input = { rows: [row(), row({ trial: 1, exposure_ms: -3 })], rowNumbers: [4, 9], counts: { rows: 2, scored: 2, replaced: 0, evaluators: 1, arms: 1 } };
+    const input = { rows: [row(), row({ trial: 1, exposure_ms: -3 })], rowNumbers: [4, 9], counts: { rows: 2, scored: 2, replaced: 0, evaluators: 1, arms: 1 }, conduct: new Map() };
     expect(issuesOf(() => scoreTrialRows(input, { seed: 1, resamples: 10 }))).toEqual([{ row: 9, column: "exposure_ms", message: expect.stringMatching(/positive exposure/) }]);
   });
 });

@@ -18,6 +18,7 @@ function row(overrides: Partial<ExportRow>): ExportRow {
     presented_frames: 30,
     measured_ms: 500,
     refresh_hz: 60,
+    response_ms: 900,
     flags: [],
     image_hash: "0".repeat(64),
     issued_at: "2026-01-01T00:00:00.000Z",

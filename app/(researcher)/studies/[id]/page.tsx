@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { headers } from "next/headers";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { AnalysisSettingsForm } from "@/components/studies/analysis-settings";
 import { LifecycleControls } from "@/components/studies/lifecycle-controls";
 import { LiveProgress } from "@/components/studies/live-progress";
 import { StatusBadge } from "@/components/studies/status-badge";
@@ -10,7 +11,7 @@ import { Card } from "@/components/ui/card";
 import { ApiError } from "@/lib/api/errors";
 import { requirePageUser, RESEARCHER_ROLES } from "@/lib/auth/guard";
 import { getDb } from "@/lib/db";
-import { parseStudyConfig } from "@/lib/studies/config";
+import { analysisSettingsOf, parseStudyConfig } from "@/lib/studies/config";
 import { getStudy, imageSetOptions } from "@/lib/studies/service";
 
 export const metadata: Metadata = { title: "Study" };
@@ -75,6 +76,9 @@ export default async function StudyPage({ params }: { params: Promise<{ id: stri
         </Card>
       ) : null}
       <StudyEditor study={editable} sets={sets} origin={origin} />
+      <Card title="Analysis: exclusion rules and live monitoring">
+        <AnalysisSettingsForm studyId={study.id} settings={analysisSettingsOf(study.config)} />
+      </Card>
     </div>
   );
 }

@@ -5,6 +5,7 @@ import { Suspense } from "react";
 import { AccuracyCurve, type CurvePlot } from "@/components/results/accuracy-curve";
 import { Downloads } from "@/components/results/downloads";
 import { EvaluatorTable } from "@/components/results/evaluator-table";
+import { ExclusionRules } from "@/components/results/exclusion-rules";
 import { plotValue, seriesColor } from "@/components/results/format";
 import { ReproducibilityNote } from "@/components/results/reproducibility-note";
 import { ResultsSkeleton } from "@/components/results/results-skeleton";
@@ -81,6 +82,9 @@ async function ResultsBody({ user, id }: { user: CurrentUser; id: string }) {
   return (
     <div className="space-y-6">
       <ScoreCards arms={results.arms} scores={scores.arms} confidence={scores.confidence} />
+      <Card title="Exclusion rules">
+        <ExclusionRules studyId={results.study.id} rules={results.exclusions} arms={scores.arms.map((a) => a.arm)} />
+      </Card>
       {timeBars.length + infBars.length > 0 ? (
         <Card title="Scores with 95% bootstrap intervals">
           <div className="grid gap-6 md:grid-cols-2">
