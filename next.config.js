@@ -18,12 +18,21 @@ const nextConfig = {
       },
       { source: "/_next/static/:path*", headers: [{ key: "Cross-Origin-Embedder-Policy", value: "require-corp" }] },
       { source: "/ort/:path*", headers: [{ key: "Cross-Origin-Embedder-Policy", value: "require-corp" }] },
+      // Every response (docs/security.md). The page CSP carries a per-request nonce: proxy.ts sets it.
       {
         source: "/:path*",
         headers: [
           { key: "X-Content-Type-Options", value: "nosniff" },
+          // Study links (/s/<code>) must not reach other sites through the Referer header.
           { key: "Referrer-Policy", value: "same-origin" },
           { key: "X-Frame-Options", value: "DENY" },
+          // Stimuli and exports are for our own pages only, never embedded by another site.
+          { key: "Cross-Origin-Resource-Policy", value: "same-origin" },
+          // The annotator page asks for fullscreen; nothing asks for sensors, camera or payment.
+          {
+            key: "Permissions-Policy",
+            value: "fullscreen=(self), camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), browsing-topics=()",
+          },
         ],
       },
     ];

@@ -52,13 +52,10 @@ export const trialStage = (page: Page) => page.locator('section[aria-label="Tria
 async function answer(page: Page, key: string): Promise<string | null> {
   await expect(trialStage(page)).toHaveAttribute("data-phase", "prompt", { timeout: 20_000 });
   await page.keyboard.press(key);
-  const phase = await trialStage(page)
-    .getAttribute("data-phase")
-    .catch(() => null);
-  if (phase === "feedback" || (await trialStage(page).locator("text=/^(Correct|Incorrect)$/").count()) > 0) {
-    return trialStage(page).locator("text=/^(Correct|Incorrect)$/").textContent({ timeout: 2_000 }).catch(() => null);
-  }
-  return trialStage(page).locator("text=/^(Correct|Incorrect)$/").textContent({ timeout: 5_000 }).catch(() => null);
+  // Once the answer is stored the stage shows its verdict ("feedback"), or moves straight on when
+  // there is none (a replaced trial): no waiting for a verdict that will not come.
+  await expect(trialStage(page)).not.toHaveAttribute("data-phase", /^(prompt|submitting)$/, { timeout: 20_000 });
+  return trialStage(page).locator("text=/^(Correct|Incorrect)$/").textContent({ timeout: 500 }).catch(() => null);
 }
 
 /** The three practice trials, answered with F. */
