@@ -10,6 +10,12 @@
  * global average pool and the two heads — about 0.34 GMAC per image, a conv workload ~1/17 of the
  * FID Inception's ~5.7 GMAC; pass a real export as a file to measure the real thing. The first
  * batch is a warm-up and is not timed. Progress on stderr; last stdout line is JSON.
+ *
+ * Like with like: the same model bytes, batch, input and thread count on both sides (ORT Node
+ * intraOpNumThreads = ORT Web numThreads, both counting the calling thread), graph optimization
+ * "all" on both, the page cross-origin isolated (it reports so) so ORT Web runs
+ * ort-wasm-simd-threaded.wasm with real threads; no decode/resize on either side. Compare
+ * `--threads 1` with the default to see that the gap is per thread (the kernels), not threading.
  */
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
@@ -123,7 +129,7 @@ function input(): Float32Array {
 }
 
 async function benchNode(model: Uint8Array): Promise<number> {
-  const session = await ortNode.InferenceSession.create(model, { intraOpNumThreads: threads, interOpNumThreads: 1 });
+  const session = await ortNode.InferenceSession.create(model, { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: "all" });
   const feeds = { images: new ortNode.Tensor("float32", input(), [batch, 3, 299, 299]) };
   await session.run(feeds);
   const start = performance.now();
@@ -139,7 +145,7 @@ ort.env.wasm.wasmPaths = "/ort/";
 ort.env.wasm.numThreads = crossOriginIsolated ? ${t} : 1;
 try {
   const model = new Uint8Array(await (await fetch("/model.onnx")).arrayBuffer());
-  const session = await ort.InferenceSession.create(model, { executionProviders: ["wasm"] });
+  const session = await ort.InferenceSession.create(model, { executionProviders: ["wasm"], graphOptimizationLevel: "all" });
   const x = new Float32Array(${b} * 3 * 299 * 299);
   for (let i = 0; i < x.length; i++) x[i] = (Math.imul(i, 2654435761) >>> 24) & 255;
   const feeds = { images: new ort.Tensor("float32", x, [${b}, 3, 299, 299]) };

@@ -2,19 +2,23 @@
 
 import { useState } from "react";
 import { CartesianGrid, LabelList, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from "recharts";
-import { AUTOMATIC_METRICS, HUMAN_METRICS, type AutomaticMetric, type CrossReference, type HumanMetric } from "@/lib/metrics/service-schema";
+import { AUTOMATIC_METRICS, HUMAN_METRICS, type AutomaticMetric, type CorrelationCell, type CrossReferenceRow, type HumanMetric } from "@/lib/metrics/service-schema";
 import { fmt, fmtP } from "./format";
+
+/** Pooled over studies, a row also names its study. */
+type Row = CrossReferenceRow & { studyId?: string; study?: string };
 
 /**
  * Per arm: human scores next to automatic metrics; Spearman ρ (and p) for every pair; a scatter of
- * the chosen pair, one point per arm.
+ * the chosen pair, one point per arm. Rows from several studies get a study column.
  */
-export function CrossReferencePanel({ data }: { data: CrossReference }) {
+export function CrossReferencePanel({ data, caption = "Per arm: human scores and the latest automatic metrics" }: { data: { rows: Row[]; correlations: CorrelationCell[] }; caption?: string }) {
+  const pooled = data.rows.some((row) => row.study !== undefined);
   const [human, setHuman] = useState<HumanMetric>("hypeInf");
   const [automatic, setAutomatic] = useState<AutomaticMetric>("fid");
   const points = data.rows
     .filter((row) => row[human] !== null && row[automatic] !== null)
-    .map((row) => ({ arm: row.arm, x: row[automatic]!, y: row[human]! }));
+    .map((row) => ({ arm: pooled ? `${row.study} · ${row.arm}` : row.arm, x: row[automatic]!, y: row[human]! }));
   const humanLabel = HUMAN_METRICS.find((m) => m.key === human)!.label;
   const autoLabel = AUTOMATIC_METRICS.find((m) => m.key === automatic)!.label;
 
@@ -22,9 +26,10 @@ export function CrossReferencePanel({ data }: { data: CrossReference }) {
     <div className="space-y-6" data-testid="cross-reference">
       <div className="overflow-x-auto">
         <table className="min-w-full text-sm">
-          <caption className="mb-2 text-left text-sm text-zinc-600">Per arm: human scores and the latest automatic metrics</caption>
+          <caption className="mb-2 text-left text-sm text-zinc-600">{caption}</caption>
           <thead className="text-left text-zinc-500">
             <tr>
+              {pooled && <th className="py-1 pr-4 font-medium">Study</th>}
               <th className="py-1 pr-4 font-medium">Arm</th>
               {HUMAN_METRICS.map((m) => (
                 <th key={m.key} className="py-1 pr-4 font-medium">{m.label}</th>
@@ -38,7 +43,8 @@ export function CrossReferencePanel({ data }: { data: CrossReference }) {
           </thead>
           <tbody>
             {data.rows.map((row) => (
-              <tr key={row.armId} className="border-t border-zinc-100">
+              <tr key={`${row.studyId ?? ""}/${row.armId}`} className="border-t border-zinc-100">
+                {pooled && <td className="py-1 pr-4">{row.study}</td>}
                 <td className="py-1 pr-4 font-medium">{row.arm}</td>
                 <td className="py-1 pr-4 tabular-nums">{fmt(row.hypeTime, 0)}</td>
                 <td className="py-1 pr-4 tabular-nums">{fmt(row.hypeInf, 1)}</td>

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { ApiErrorCode } from "@/lib/api/errors";
-import { createMetricRunSchema, metricImagesQuerySchema } from "@/lib/metrics/service-schema";
+import { createMetricRunSchema, metricImagesQuerySchema, pooledCrossReferenceQuerySchema } from "@/lib/metrics/service-schema";
 import { scoresQuerySchema } from "@/lib/studies/results";
 import { createInvitationSchema, updateSettingsSchema } from "@/lib/validations/admin";
 import { apiTokenIdSchema, createApiTokenSchema } from "@/lib/validations/api-token";
@@ -230,6 +230,13 @@ export const OPERATIONS: readonly Operation[] = [
     method: "get", path: "/api/studies/{id}/metrics/cross-reference", operationId: "getMetricsCrossReference", tag: "metrics", access: "researcher", params: studyParams,
     summary: "Human scores against automatic metrics per arm, with Spearman ρ and p for each pair",
     success: { status: 200, description: "`{ modelHash, settings, rows, correlations }`.", content: "json", keys: ["modelHash", "settings", "rows", "correlations"] },
+  },
+  {
+    method: "get", path: "/api/image-sets/{id}/cross-reference", operationId: "getPooledCrossReference", tag: "metrics", access: "researcher", params: setParams,
+    query: pooledCrossReferenceQuerySchema,
+    summary: "Human scores against automatic metrics over every arm of your studies that use this real set (one feature model and resize), with Spearman ρ and p",
+    description: "Only your own studies are pooled. `model`/`resize` pick the features (default: the latest arm run's); `configs` lists the others with how many arms each covers.",
+    success: { status: 200, description: "`{ imageSet, studies, config, configs, rows, correlations }`.", content: "json", keys: ["imageSet", "studies", "config", "configs", "rows", "correlations"] },
   },
   // image sets
   {

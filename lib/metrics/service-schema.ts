@@ -138,3 +138,33 @@ export interface CrossReference {
   rows: CrossReferenceRow[];
   correlations: CorrelationCell[];
 }
+
+/** The features a pooled cross-reference compares: one feature model (sha256) and one resize. */
+export interface FeatureConfig {
+  modelHash: string;
+  resize: ResizeMethod;
+}
+
+/** `GET /api/image-sets/:id/cross-reference?model=…&resize=…` (default: the latest arm run's). */
+export const pooledCrossReferenceQuerySchema = z.strictObject({
+  model: z.string().regex(SHA256_HEX, "must be a model's sha256 hex digest").optional(),
+  resize: z.enum(RESIZE_METHODS as [ResizeMethod, ...ResizeMethod[]]).optional(),
+});
+
+export interface PooledCrossReferenceRow extends CrossReferenceRow {
+  studyId: string;
+  study: string;
+}
+
+export interface PooledCrossReference {
+  imageSet: { id: string; name: string };
+  /** The caller's own studies whose real set this is. */
+  studies: { id: string; name: string }[];
+  /** The model and resize shown; null before any arm run. */
+  config: FeatureConfig | null;
+  /** Every model + resize with arm runs on these studies, with how many arms each covers. */
+  configs: (FeatureConfig & { arms: number; studies: number })[];
+  /** Arms with a human score and a run with `config`, study by study. */
+  rows: PooledCrossReferenceRow[];
+  correlations: CorrelationCell[];
+}

@@ -12,15 +12,14 @@ import { ApiError, notFound } from "@/lib/api/errors";
 import { assertStudyAccess, type CurrentUser } from "@/lib/auth/guard";
 import { MetricRunStatus, type Db } from "@/lib/db";
 import { scoreStudyFromDb } from "@/lib/export/study-trials";
+import type { ArmScores } from "@/lib/hype/scoring";
+import { correlateArms } from "@/lib/metrics/correlations";
 import { decodeMoments } from "@/lib/metrics/moments-codec";
 import { FEATURE_DIM } from "@/lib/metrics/onnx-contract";
 import {
-  AUTOMATIC_METRICS,
-  HUMAN_METRICS,
   armResultsSchema,
   metricSettingsSchema,
   referenceResultsSchema,
-  type CorrelationCell,
   type CreateMetricRunInput,
   type CrossReference,
   type CrossReferenceRow,
@@ -28,7 +27,6 @@ import {
   type MetricRunSummary,
   type MetricSettings,
 } from "@/lib/metrics/service-schema";
-import { spearman } from "@/lib/metrics/spearman";
 import { RESULTS_RESAMPLES } from "@/lib/studies/results";
 
 /** encodeMoments at d = 2048 is 16.8 MB; anything much larger is not ours. */
@@ -94,7 +92,8 @@ export function sniffImageType(bytes: Uint8Array): string {
   return "application/octet-stream";
 }
 
-function summary(run: {
+/** A stored run as the API shows it (settings and results re-validated; bad stored JSON → null results). */
+export function runSummary(run: {
   id: string;
   armId: string | null;
   imageSetId: string | null;
@@ -124,7 +123,7 @@ function summary(run: {
   };
 }
 
-const RUN_SELECT = {
+export const RUN_SELECT = {
   id: true,
   armId: true,
   imageSetId: true,
@@ -198,14 +197,14 @@ export async function createMetricRun(
     },
     select: RUN_SELECT,
   });
-  return summary(run);
+  return runSummary(run);
 }
 
 /** Every run of the study, newest first (without the statistics bytes: results.images is their count). */
 export async function listMetricRuns(db: Db, user: CurrentUser, studyId: string): Promise<MetricRunSummary[]> {
   const study = await metricsStudy(db, user, studyId);
   const runs = await db.metricRun.findMany({ where: { studyId: study.id }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], select: RUN_SELECT });
-  return runs.map(summary);
+  return runs.map(runSummary);
 }
 
 /** The stored moments of a successful run of the study (for reuse or download). */
@@ -220,6 +219,28 @@ function sameSettings(a: MetricSettings, b: MetricSettings): boolean {
   return a.resize === b.resize && a.maxImages === b.maxImages && a.featureCap === b.featureCap;
 }
 
+/** One arm's human scores (by arm name, as the scorer reports them) next to one run's metrics. */
+export function crossReferenceRow(
+  arm: { id: string; name: string },
+  humanScores: readonly ArmScores[],
+  run: MetricRunSummary | null,
+): CrossReferenceRow {
+  const human = humanScores.find((candidate) => candidate.arm === arm.name);
+  const results = run?.results?.kind === "arm" ? run.results : null;
+  return {
+    armId: arm.id,
+    arm: arm.name,
+    hypeTime: human?.hypeTime?.score ?? null,
+    hypeInf: human?.hypeInf?.score ?? null,
+    fid: results?.fid ?? null,
+    isMean: results?.isMean ?? null,
+    kidMean: results?.kidMean ?? null,
+    precision: results?.precision ?? null,
+    recall: results?.recall ?? null,
+    runId: run?.id ?? null,
+  };
+}
+
 /**
  * Human scores (HYPE_time, HYPE_∞ from `scoreStudyFromDb`, the study's seed) against the automatic
  * metrics per arm, with Spearman ρ and its p-value for every pair. The automatic side is the latest
@@ -232,39 +253,8 @@ export async function crossReference(db: Db, user: CurrentUser, studyId: string)
   const chosen = latest ? runs.filter((run) => run.modelHash === latest.modelHash && sameSettings(run.settings, latest.settings)) : [];
 
   const { scores } = await scoreStudyFromDb(db, study.id, { seed: study.seed, resamples: RESULTS_RESAMPLES });
-  const rows: CrossReferenceRow[] = study.arms.map((arm) => {
-    const human = scores.arms.find((candidate) => candidate.arm === arm.name);
-    const run = chosen.find((candidate) => candidate.armId === arm.id) ?? null;
-    const results = run?.results?.kind === "arm" ? run.results : null;
-    return {
-      armId: arm.id,
-      arm: arm.name,
-      hypeTime: human?.hypeTime?.score ?? null,
-      hypeInf: human?.hypeInf?.score ?? null,
-      fid: results?.fid ?? null,
-      isMean: results?.isMean ?? null,
-      kidMean: results?.kidMean ?? null,
-      precision: results?.precision ?? null,
-      recall: results?.recall ?? null,
-      runId: run?.id ?? null,
-    };
-  });
+  const rows = study.arms.map((arm) => crossReferenceRow(arm, scores.arms, chosen.find((candidate) => candidate.armId === arm.id) ?? null));
 
-  const correlations: CorrelationCell[] = [];
-  for (const human of HUMAN_METRICS) {
-    for (const automatic of AUTOMATIC_METRICS) {
-      const pairs = rows.filter((row) => row[human.key] !== null && row[automatic.key] !== null);
-      const x = pairs.map((row) => row[human.key]!);
-      const y = pairs.map((row) => row[automatic.key]!);
-      const r = pairs.length >= 2 ? spearman(x, y) : null;
-      correlations.push({
-        human: human.key,
-        automatic: automatic.key,
-        n: pairs.length,
-        rho: r && Number.isFinite(r.rho) ? r.rho : null,
-        p: r?.p ?? null,
-      });
-    }
-  }
+  const correlations = correlateArms(rows);
   return { modelHash: latest?.modelHash ?? null, settings: latest?.settings ?? null, rows, correlations };
 }

@@ -3,7 +3,7 @@ import type { CurrentUser } from "@/lib/auth/guard";
 import { ImageLabel, Role } from "@/lib/db";
 import { seedDemo } from "@/lib/demo/seed";
 import { scoreStudyFromDb } from "@/lib/export/study-trials";
-import { decodeMoments, encodeMoments, StreamingMoments } from "@/lib/metrics";
+import { decodeMoments } from "@/lib/metrics";
 import {
   createMetricRun,
   crossReference,
@@ -20,19 +20,12 @@ import { startSession } from "@/lib/sessions/start";
 import { nextTrial, submitAnswer } from "@/lib/sessions/trials";
 import { recordDevice } from "@/lib/sessions/view";
 import { readObject } from "@/lib/storage/local";
+import { momentBytes } from "../support/metric-runs";
 import { createTestUser, createTestDatabase, targetKinds, type TestDatabase } from "../support/test-db";
 
 const SECRET = "test-secret-test-secret-test-secret!";
 const DEVICE = { refreshHz: 60, windowWidth: 1280, windowHeight: 800, devicePixelRatio: 1, fullscreen: true, touch: false, userAgent: "test" };
 const MODEL_HASH = "a".repeat(64);
-
-function moments(rows: number, shift: number): Uint8Array {
-  const m = new StreamingMoments(2048);
-  const batch = new Float64Array(rows * 2048);
-  for (let i = 0; i < batch.length; i++) batch[i] = Math.abs(Math.sin(i * 12.9898 + shift)) * 3;
-  m.update(batch, rows);
-  return encodeMoments(m);
-}
 
 function settings(digest: string, overrides: Partial<MetricSettings> = {}): MetricSettings {
   return { resize: "tf1-bilinear", batchSize: 8, maxImages: 1000, featureCap: 1000, backend: "wasm (1 thread)", imagesDigest: digest, ...overrides };
@@ -105,21 +98,21 @@ describe.each(targetKinds())("browser metrics service on %s", (kind) => {
       modelHash: MODEL_HASH, imageSetId: arms[0]!.generatedSetId, armId: arms[0]!.id, settings: settings(digest), results: armResults(12, 10, 0.5), error: null,
     };
     const bad = (input: Partial<CreateMetricRunInput>, bytes: Uint8Array | null) => createMetricRun(test.db, owner, studyId, { ...base, ...input }, bytes);
-    await expect(bad({ imageSetId: arms[1]!.generatedSetId }, moments(12, 0))).rejects.toThrow(/not the generated set of this arm/);
-    await expect(bad({ armId: null }, moments(12, 0))).rejects.toThrow(/real image set/);
-    await expect(bad({ armId: "nope" }, moments(12, 0))).rejects.toThrow(/not an arm of this study/);
+    await expect(bad({ imageSetId: arms[1]!.generatedSetId }, momentBytes(12, 0))).rejects.toThrow(/not the generated set of this arm/);
+    await expect(bad({ armId: null }, momentBytes(12, 0))).rejects.toThrow(/real image set/);
+    await expect(bad({ armId: "nope" }, momentBytes(12, 0))).rejects.toThrow(/not an arm of this study/);
     await expect(bad({}, null)).rejects.toThrow(/encoded moments are required/);
     await expect(bad({}, new TextEncoder().encode("hello, not moments at all"))).rejects.toThrow(/not encoded moments \(decodeMoments: bad magic/);
-    await expect(bad({}, moments(11, 0))).rejects.toThrow(/11 feature vectors, but results.images is 12/);
-    await expect(bad({ results: { kind: "reference", images: 12, seconds: 1, imagesPerSecond: 12 } }, moments(12, 0))).rejects.toThrow(/must be "arm"/);
-    await expect(bad({ results: null, error: "boom" }, moments(12, 0))).rejects.toThrow(/no results and no statistics/);
-    await expect(createMetricRun(test.db, stranger, studyId, base, moments(12, 0))).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(bad({}, momentBytes(11, 0))).rejects.toThrow(/11 feature vectors, but results.images is 12/);
+    await expect(bad({ results: { kind: "reference", images: 12, seconds: 1, imagesPerSecond: 12 } }, momentBytes(12, 0))).rejects.toThrow(/must be "arm"/);
+    await expect(bad({ results: null, error: "boom" }, momentBytes(12, 0))).rejects.toThrow(/no results and no statistics/);
+    await expect(createMetricRun(test.db, stranger, studyId, base, momentBytes(12, 0))).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect(await listMetricRuns(test.db, owner, studyId)).toEqual([]);
   });
 
   it("stores reference and arm runs with their moments, lists them newest first, and records failures", async () => {
     const digest = (await listMetricImages(test.db, owner, studyId, realSet, 1000)).digest;
-    const reference = moments(12, 0);
+    const reference = momentBytes(12, 0);
     const refRun = await createMetricRun(
       test.db, owner, studyId,
       { modelHash: MODEL_HASH, imageSetId: realSet, armId: null, settings: settings(digest), results: { kind: "reference", images: 12, seconds: 1, imagesPerSecond: 12 }, error: null },
@@ -130,8 +123,8 @@ describe.each(targetKinds())("browser metrics service on %s", (kind) => {
     expect(Buffer.compare(Buffer.from(back), Buffer.from(reference))).toBe(0);
     expect(decodeMoments(back).count).toBe(12);
 
-    await createMetricRun(test.db, owner, studyId, { modelHash: MODEL_HASH, imageSetId: arms[0]!.generatedSetId, armId: arms[0]!.id, settings: settings(digest), results: armResults(12, 40, 0.4), error: null }, moments(12, 1));
-    await createMetricRun(test.db, owner, studyId, { modelHash: MODEL_HASH, imageSetId: arms[1]!.generatedSetId, armId: arms[1]!.id, settings: settings(digest), results: armResults(12, 20, 0.8), error: null }, moments(12, 2));
+    await createMetricRun(test.db, owner, studyId, { modelHash: MODEL_HASH, imageSetId: arms[0]!.generatedSetId, armId: arms[0]!.id, settings: settings(digest), results: armResults(12, 40, 0.4), error: null }, momentBytes(12, 1));
+    await createMetricRun(test.db, owner, studyId, { modelHash: MODEL_HASH, imageSetId: arms[1]!.generatedSetId, armId: arms[1]!.id, settings: settings(digest), results: armResults(12, 20, 0.8), error: null }, momentBytes(12, 2));
     const failed = await createMetricRun(test.db, admin, studyId, { modelHash: MODEL_HASH, imageSetId: arms[1]!.generatedSetId, armId: arms[1]!.id, settings: settings(digest), results: null, error: "WebAssembly out of memory" }, null);
     expect(failed).toMatchObject({ status: "FAILED", error: "WebAssembly out of memory", results: null });
 
@@ -198,7 +191,7 @@ describe.each(targetKinds())("browser metrics service on %s", (kind) => {
 
     // A later run with another model switches the automatic side to that model: Model A has none yet.
     const digest = (await listMetricImages(test.db, owner, studyId, realSet, 1000)).digest;
-    await createMetricRun(test.db, owner, studyId, { modelHash: "b".repeat(64), imageSetId: arms[1]!.generatedSetId, armId: arms[1]!.id, settings: settings(digest), results: armResults(12, 5, 0.9), error: null }, moments(12, 3));
+    await createMetricRun(test.db, owner, studyId, { modelHash: "b".repeat(64), imageSetId: arms[1]!.generatedSetId, armId: arms[1]!.id, settings: settings(digest), results: armResults(12, 5, 0.9), error: null }, momentBytes(12, 3));
     const switched = await crossReference(test.db, owner, studyId);
     expect(switched.modelHash).toBe("b".repeat(64));
     expect(switched.rows.map((row) => [row.arm, row.fid])).toEqual([

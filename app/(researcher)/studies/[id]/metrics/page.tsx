@@ -62,6 +62,13 @@ export default async function MetricsPage({ params }: { params: Promise<{ id: st
       </Card>
       <Card title="Cross-reference: human scores vs automatic metrics">
         <CrossReferencePanel data={xref} />
+        {study.realImageSetId && (
+          <p className="mt-4 text-sm">
+            <Link className="font-medium text-indigo-600 hover:underline" href={`/image-sets/${study.realImageSetId}/cross-reference`}>
+              All my studies using this real set →
+            </Link>
+          </p>
+        )}
       </Card>
       <Card title="Runs">
         <RunsTable runs={runs} />
