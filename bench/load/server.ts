@@ -71,6 +71,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       PERCEPT_DATA_DIR: options.dataDir,
       PERCEPT_DEMO: "0",
       PERCEPT_INSECURE_COOKIES: "1",
+      // Simulated annotators skip the countdown a person sits through, so they answer faster than
+      // the per-participant budgets allow (lib/sessions/rate-limits.ts); the bench measures the
+      // trial loop, not the limiter.
+      PERCEPT_ANSWERS_PER_MINUTE: "0",
+      PERCEPT_TRIALS_PER_MINUTE: "0",
+      PERCEPT_STIMULI_PER_MINUTE: "0",
       NEXT_TELEMETRY_DISABLED: "1",
     },
   });

@@ -30,6 +30,9 @@ import { createTestDatabase, createTestUser, targetKinds, type TestDatabase } fr
  */
 
 process.env.AUTH_SECRET = TEST_SECRET;
+// The audit answers as fast as the machine goes, faster than a person's per-minute budget
+// (tests/integration/annotator-rate-limits.test.ts covers the limits).
+Object.assign(process.env, { PERCEPT_ANSWERS_PER_MINUTE: "0", PERCEPT_TRIALS_PER_MINUTE: "0", PERCEPT_STIMULI_PER_MINUTE: "0" });
 const routes = await annotatorRoutes();
 
 const SEED = 20_191_208; // HYPE's NeurIPS year and month, any fixed number would do
