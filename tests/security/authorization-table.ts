@@ -89,6 +89,11 @@ export const ROUTE_MATRIX: Record<string, RouteCase> = {
     expect: ownerOrAdmin(200),
     call: async (w) => ({ path: `/api/image-sets/${w.study.realSetId}?page=1`, params: { id: w.study.realSetId } }),
   },
+  // Pooled over the caller's own studies only, admins included: another owner's set is a 404.
+  "GET /api/image-sets/[id]/cross-reference": {
+    expect: { ...ownerOrAdmin(200), admin: 404 },
+    call: async (w) => ({ path: `/api/image-sets/${w.study.realSetId}/cross-reference`, params: { id: w.study.realSetId } }),
+  },
   "GET /api/image-sets/[id]/images/[imageId]/thumbnail": {
     expect: ownerOrAdmin(200),
     call: async (w) => ({
