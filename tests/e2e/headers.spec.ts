@@ -113,6 +113,8 @@ test("the annotator's pages carry the CSP and security headers, the trials run u
 });
 
 test("the metrics page is cross-origin isolated and runs ONNX Runtime's WebAssembly under the CSP", async ({ browser }) => {
+  // Features of three sets and two d = 2048 Fréchet distances in the browser: most of a minute on 2 cores.
+  test.slow();
   const context = await browser.newContext();
   const page = await context.newPage();
   const violations = await cspViolations(page);

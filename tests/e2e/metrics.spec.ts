@@ -35,6 +35,8 @@ test("a text file posing as a model is refused with a clear message", async ({ p
 });
 
 test("the fixture model computes every arm's metrics with progress, and the cross-reference shows them", async ({ page }) => {
+  // Features of three sets and two d = 2048 Fréchet distances in the browser: most of a minute on 2 cores.
+  test.slow();
   const studyId = await openMetrics(page);
   const errors: string[] = [];
   page.on("pageerror", (error) => errors.push(error.message));
@@ -42,6 +44,16 @@ test("the fixture model computes every arm's metrics with progress, and the cros
   await page.getByLabel(/ONNX feature extractor/).setInputFiles(FIXTURE);
   await expect(page.getByTestId("model-ready")).toContainText("tiny-inception.onnx", { timeout: 30_000 });
   await expect(page.getByTestId("model-ready")).toContainText(/on (wasm|webgpu)/);
+
+  // Earlier specs (headers.spec) may already have computed this demo study's metrics: judge the
+  // runs this test adds.
+  type StoredRun = { id: string; armName: string | null; status: string; results: { kind: string; images: number; fid?: number; precision?: number } };
+  const storedRuns = async () => {
+    const response = await page.request.get(`/api/studies/${studyId}/metrics`);
+    expect(response.status()).toBe(200);
+    return ((await response.json()) as { runs: StoredRun[] }).runs;
+  };
+  const before = new Set((await storedRuns()).map((run) => run.id));
 
   await page.getByLabel("Batch size").fill("4");
   await page.getByRole("button", { name: "Compute metrics" }).click();
@@ -51,24 +63,25 @@ test("the fixture model computes every arm's metrics with progress, and the cros
   await expect(page.getByText(/^Done in /)).toBeVisible({ timeout: 60_000 });
   await expect(bar).toHaveAttribute("aria-valuenow", "100");
 
-  // Three runs stored: the real set and both arms, with FID and the rest.
-  const runs = page.getByTestId("metric-runs");
-  await expect(runs.locator("tbody tr")).toHaveCount(3);
-  await expect(runs).toContainText("Real set (reference)");
-  await expect(runs).toContainText("Model A");
-  await expect(runs).toContainText("Model B");
-
-  const api = await page.request.get(`/api/studies/${studyId}/metrics`);
-  expect(api.status()).toBe(200);
-  const { runs: stored } = (await api.json()) as { runs: { armName: string | null; status: string; results: { kind: string; images: number; fid?: number; precision?: number } }[] };
-  expect(stored.map((run) => run.status)).toEqual(["SUCCEEDED", "SUCCEEDED", "SUCCEEDED"]);
-  for (const run of stored) expect(run.results.images).toBe(12);
-  const arms = stored.filter((run) => run.armName !== null);
-  expect(arms).toHaveLength(2);
+  // Both arms stored with FID and the rest; the real set's statistics are computed once per model and
+  // then reused, so this run adds the reference only when no earlier one exists.
+  const stored = await storedRuns();
+  const added = stored.filter((run) => !before.has(run.id));
+  expect(added.map((run) => run.status)).toEqual(added.map(() => "SUCCEEDED"));
+  const arms = added.filter((run) => run.armName !== null);
+  expect(arms.map((run) => run.armName).sort()).toEqual(["Model A", "Model B"]);
+  expect(added.length - arms.length).toBe(before.size === 0 ? 1 : 0);
+  expect(stored.some((run) => run.armName === null && run.status === "SUCCEEDED")).toBe(true);
+  for (const run of added) expect(run.results.images).toBe(12);
   for (const run of arms) {
     expect(run.results.fid).toBeGreaterThan(0);
     expect(run.results.precision).toBeGreaterThanOrEqual(0);
   }
+  const runs = page.getByTestId("metric-runs");
+  await expect(runs.locator("tbody tr")).toHaveCount(stored.length);
+  await expect(runs).toContainText("Real set (reference)");
+  await expect(runs).toContainText("Model A");
+  await expect(runs).toContainText("Model B");
 
   // Cross-reference: both arms carry an FID; Spearman table and the scatter are there.
   const xref = page.getByTestId("cross-reference");

@@ -134,9 +134,10 @@ test("the results page shows both arms' scores and plots, and npm run score on i
   await expect(page.getByTestId("evaluator-table").locator("tbody tr")).toHaveCount(2);
 
   const command = (await page.getByTestId("score-command").textContent())!.trim();
-  const match = /^npm run score -- (percept-\S+-trials\.csv) --seed (-?\d+) --resamples (\d+)$/.exec(command);
+  // The page's exclusion rules follow as flags; the CLI gets them exactly as printed.
+  const match = /^npm run score -- (percept-\S+-trials\.csv) --seed (-?\d+) --resamples (\d+)((?: --[a-z-]+(?: \d+(?:\.\d+)?)?)*)$/.exec(command);
   expect(match, command).not.toBeNull();
-  const [, fileName, seed, resamples] = match!;
+  const [, fileName, seed, resamples, ruleFlags] = match!;
 
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "trials.csv" }).click()]);
   expect(download.suggestedFilename()).toBe(fileName);
@@ -144,7 +145,7 @@ test("the results page shows both arms' scores and plots, and npm run score on i
   try {
     const csv = path.join(dir, fileName!);
     await download.saveAs(csv);
-    const { stdout } = await promisify(execFile)("npx", ["tsx", "scripts/score.ts", csv, "--seed", seed!, "--resamples", resamples!], { maxBuffer: 64 * 1024 * 1024 });
+    const { stdout } = await promisify(execFile)("npx", ["tsx", "scripts/score.ts", csv, "--seed", seed!, "--resamples", resamples!, ...ruleFlags!.split(" ").filter(Boolean)], { maxBuffer: 64 * 1024 * 1024 });
     const cli = JSON.parse(stdout.trim().split("\n").at(-1)!) as { counts: { rows: number }; scores: { arms: { arm: string; hypeInf: { score: number; ci: [number, number] } | null }[] } };
     expect(cli.counts.rows).toBe(2 * TRIALS);
 
