@@ -89,7 +89,8 @@ export class SimulatedAnnotator {
           body: body === undefined ? undefined : JSON.stringify(body),
           signal: AbortSignal.timeout(30_000),
         });
-        const text = operation === "stimulus" ? String((await response.arrayBuffer()).byteLength) : await response.text();
+        // A stimulus's bytes are only counted; its errors are JSON like every other route's.
+        const text = operation === "stimulus" && response.ok ? String((await response.arrayBuffer()).byteLength) : await response.text();
         const elapsed = performance.now() - t0;
         if (response.ok) {
           this.options.recorder().latency(operation, elapsed);

@@ -8,9 +8,8 @@ import { mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { sign } from "@/lib/auth/signed-value";
 import { openDb, type DbHandle } from "@/lib/db/client";
-import { joinStudy, PARTICIPANT_COOKIE, PARTICIPANT_COOKIE_PURPOSE } from "@/lib/sessions/participants";
+import { joinStudy, PARTICIPANT_COOKIE, participantCookieValue } from "@/lib/sessions/participants";
 import { SimulatedAnnotator, type ClientOptions } from "./client";
 import { createLoadStudy, createRunDatabase, type LoadStudy } from "./setup";
 import { startServer, waitHealthy, type RunningServer } from "./server";
@@ -92,7 +91,7 @@ export async function createWorld(options: WorldOptions): Promise<World> {
     },
     async newParticipantCookie() {
       const { participantId } = await persistently(() => joinStudy(handle.db, { linkCode: study.linkCode }));
-      return `${PARTICIPANT_COOKIE}=${sign(participantId, authSecret, PARTICIPANT_COOKIE_PURPOSE)}`;
+      return `${PARTICIPANT_COOKIE}=${participantCookieValue(participantId, authSecret)}`;
     },
     async close({ keepDatabase = false } = {}) {
       await world.server?.stop("SIGTERM");
