@@ -20,6 +20,7 @@ import { startSession } from "@/lib/sessions/start";
 import { nextTrial, submitAnswer } from "@/lib/sessions/trials";
 import { recordDevice } from "@/lib/sessions/view";
 import { readObject } from "@/lib/storage/local";
+import { answerFor } from "../support/drive-session";
 import { momentBytes } from "../support/metric-runs";
 import { createTestUser, createTestDatabase, targetKinds, type TestDatabase } from "../support/test-db";
 
@@ -110,7 +111,9 @@ describe.each(targetKinds())("browser metrics service on %s", (kind) => {
     expect(await listMetricRuns(test.db, owner, studyId)).toEqual([]);
   });
 
-  it("stores reference and arm runs with their moments, lists them newest first, and records failures", async () => {
+  // Three 16.8 MB statistics blobs (d = 2048, float64) in and out of the embedded database: ~35 s
+  // on PGlite here, past vitest's 30 s default.
+  it("stores reference and arm runs with their moments, lists them newest first, and records failures", { timeout: 120_000 }, async () => {
     const digest = (await listMetricImages(test.db, owner, studyId, realSet, 1000)).digest;
     const reference = momentBytes(12, 0);
     const refRun = await createMetricRun(
@@ -152,20 +155,10 @@ describe.each(targetKinds())("browser metrics service on %s", (kind) => {
         const spec = next.trial;
         const stored = await test.db.trial.findUniqueOrThrow({ where: { sessionId_index: { sessionId: session.id, index: spec.index } } });
         const right = stored.label === ImageLabel.REAL ? "real" : "generated";
-        const frames = spec.exposure?.frames ?? null;
         await submitAnswer(test.db, {
           sessionId: session.id,
           participantId,
-          answer: {
-            index: spec.index,
-            answer: (spec.index * (n + 2)) % 5 < 1 + (n % 3) ? (right === "real" ? "generated" : "real") : right,
-            requestedFrames: frames,
-            presentedFrames: frames,
-            measuredMs: frames === null ? 1500 : (frames * 1000) / 60,
-            refreshHz: 60,
-            flags: [],
-            clientTimes: { stimulusOnset: 1000, stimulusOffset: 1500, responseAt: 2000 },
-          },
+          answer: answerFor(spec, (spec.index * (n + 2)) % 5 < 1 + (n % 3) ? (right === "real" ? "generated" : "real") : right),
         });
       }
     }
