@@ -1,5 +1,6 @@
 import { getServerSession } from "next-auth";
 import { cookies, headers } from "next/headers";
+import type { NextRequest } from "next/server";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import { ApiError, forbidden, notFound, unauthenticated } from "@/lib/api/errors";
@@ -76,9 +77,11 @@ export { ApiError };
 /**
  * For the annotator API: the participant behind the signed, httpOnly cookie set when they joined
  * a study through its link. 401 without one; ownership of a session is checked by the service.
+ * It reads the request's own cookies (not next/headers), so the same handlers also run outside
+ * Next's request scope, on the production server's annotator fast path (server.ts).
  */
-export async function requireParticipant(): Promise<{ participantId: string }> {
-  const participantId = await getParticipantId();
+export function requireParticipant(request: NextRequest): { participantId: string } {
+  const participantId = readParticipantCookie(request.cookies.get(PARTICIPANT_COOKIE)?.value, authSecret());
   if (!participantId) throw new ApiError("UNAUTHENTICATED", "Open the study link first.");
   return { participantId };
 }

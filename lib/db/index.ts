@@ -3,6 +3,8 @@ import { openDb, type Db } from "@/lib/db/client";
 import { dbTargetFrom } from "@/lib/db/target";
 
 export type { Db } from "@/lib/db/client";
+export { sqlOf } from "@/lib/db/client";
+export { sqlTimestamp, type Sql } from "@/lib/db/sql";
 export { Prisma } from "@/generated/prisma/client";
 export * from "@/generated/prisma/enums";
 

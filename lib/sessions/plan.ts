@@ -9,15 +9,28 @@ const plannedTrialSchema = z.object({
   block: z.number().int().min(0),
   protocol: z.enum(["hype_time", "hype_inf", "qualification"]),
 });
-const planSchema = z.object({
-  blocks: z.array(z.object({ protocol: z.enum(["hype_time", "hype_inf", "qualification"]), size: z.number().int(), start: z.number().int() })),
-  trials: z.array(plannedTrialSchema),
-});
+const blocksSchema = z.array(z.object({ protocol: z.enum(["hype_time", "hype_inf", "qualification"]), size: z.number().int(), start: z.number().int() }));
+const planSchema = z.object({ blocks: blocksSchema, trials: z.array(plannedTrialSchema) });
 export type PlannedTrial = z.infer<typeof plannedTrialSchema>;
 export type SessionPlan = z.infer<typeof planSchema>;
 
 export function parsePlan(value: unknown): SessionPlan {
   return planSchema.parse(value);
+}
+
+/**
+ * What one request of the trial loop needs of a plan, read from the database as slices (the
+ * whole plan of a 3 × 150 session is ≈ 42 kB of JSON: reading and validating it on every request
+ * was most of a request's cost): the blocks, the number of trials, and one planned trial.
+ */
+export type PlanSlice = { blocks: SessionPlan["blocks"]; total: number; planned: PlannedTrial | null };
+
+export function parsePlanSlice(value: { blocks: unknown; total: unknown; planned: unknown }): PlanSlice {
+  return {
+    blocks: blocksSchema.parse(value.blocks),
+    total: z.number().int().min(0).parse(value.total),
+    planned: value.planned === null || value.planned === undefined ? null : plannedTrialSchema.parse(value.planned),
+  };
 }
 
 /** The blocks one evaluator does: qualification first when required, then the protocol's blocks. */

@@ -1,9 +1,6 @@
 import { createRng, randomIndex, seedFrom } from "@/lib/hype";
 export { REPLACED_FLAG } from "@/lib/hype";
-import type { Db } from "@/lib/db";
 import type { SessionPlan } from "@/lib/sessions/plan";
-
-type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
 /** Flags that make a timed trial worthless as a measurement of the exposure it was meant to show. */
 export const RERUN_FLAGS = ["frame_miss", "frame_drop", "blur", "hidden"] as const;
@@ -26,17 +23,14 @@ export function rerunAllowed(block: { size: number }, rerunsSoFar: number): bool
 
 /**
  * Inserts a re-run of trial `index` right after it: same label and source, a fresh image the
- * evaluator has not seen (chosen from the seed), in the same block. Returns the new plan, or null
- * when the pool has no unseen image left (then the flagged trial counts as it is).
+ * evaluator has not seen (chosen from the seed among `pool`, the source set's image ids in id
+ * order), in the same block. Returns the new plan, or null when the pool has no unseen image left
+ * (then the flagged trial counts as it is).
  */
-export async function planRerun(
-  tx: Tx,
-  input: { plan: SessionPlan; index: number; seed: number; sourceSetId: string },
-): Promise<SessionPlan | null> {
+export function planRerun(input: { plan: SessionPlan; index: number; seed: number; pool: readonly string[] }): SessionPlan | null {
   const planned = input.plan.trials[input.index]!;
   const used = new Set(input.plan.trials.map((trial) => trial.imageId));
-  const pool = await tx.image.findMany({ where: { imageSetId: input.sourceSetId }, select: { id: true }, orderBy: { id: "asc" } });
-  const fresh = pool.map((image) => image.id).filter((id) => !used.has(id));
+  const fresh = input.pool.filter((id) => !used.has(id));
   if (fresh.length === 0) return null;
   const imageId = fresh[randomIndex(createRng(seedFrom(input.seed, "rerun", input.index)), fresh.length)]!;
   const trials = [...input.plan.trials];

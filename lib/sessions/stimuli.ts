@@ -1,4 +1,4 @@
-import type { Db } from "@/lib/db";
+import { sqlOf, sqlTimestamp, type Db } from "@/lib/db";
 import { readMaskToken } from "@/lib/sessions/tokens";
 import { readObject } from "@/lib/storage/local";
 import { padPng, paddedLength } from "@/lib/storage/png-padding";
@@ -25,16 +25,19 @@ async function stimulusLength(db: Db, studyId: string, now: number): Promise<num
 export async function stimulusBytes(db: Db, input: { token: string; participantId: string; secret: string; now?: Date }): Promise<Buffer | null> {
   const now = input.now ?? new Date();
   if (!/^[A-Za-z0-9_-]{20,400}$/.test(input.token)) return null;
-  const trial = await db.trial.findUnique({
-    where: { stimulusToken: input.token },
-    select: { tokenExpiresAt: true, answeredAt: true, session: { select: { participantId: true, studyId: true } }, image: { select: { storageKey: true } } },
-  });
+  // Plain SQL, like the rest of the trial loop (lib/db/sql.ts): one statement per stimulus.
+  const [trial] = await sqlOf(db).query<{ participantId: string; studyId: string; storageKey: string; servable: boolean }>(
+    `SELECT s."participantId", s."studyId", i."storageKey", (t."tokenExpiresAt" > $2::timestamp AND t."answeredAt" IS NULL) AS servable
+       FROM "Trial" t JOIN "EvaluationSession" s ON s.id = t."sessionId" JOIN "Image" i ON i.id = t."imageId"
+      WHERE t."stimulusToken" = $1`,
+    [input.token, sqlTimestamp(now)],
+  );
   if (trial) {
     // Once answered (and perhaps told right or wrong), the image is not served again under its URL.
-    if (trial.session.participantId !== input.participantId || trial.tokenExpiresAt <= now || trial.answeredAt) return null;
-    const bytes = await readObject(trial.image.storageKey);
+    if (trial.participantId !== input.participantId || !trial.servable) return null;
+    const bytes = await readObject(trial.storageKey);
     // Every stimulus of a study leaves at one byte length: size must not tell real from generated.
-    return padPng(bytes, await stimulusLength(db, trial.session.studyId, now.getTime()));
+    return padPng(bytes, await stimulusLength(db, trial.studyId, now.getTime()));
   }
   const mask = readMaskToken(input.secret, input.token, now.getTime());
   if (!mask) return null;

@@ -22,7 +22,8 @@ export type DeviceReport = z.infer<typeof deviceReportSchema>;
 const clientTime = z.number().min(0).max(1e13).nullable();
 
 export const answerSchema = z.strictObject({
-  index: z.number().int().min(0),
+  // Far above any plan (a few hundred trials), and inside PostgreSQL's int.
+  index: z.number().int().min(0).max(1_000_000),
   answer: z.enum(["real", "generated"]),
   requestedFrames: z.number().int().min(0).max(10_000).nullable(),
   presentedFrames: z.number().int().min(0).max(10_000).nullable(),

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ApiError } from "@/lib/api/errors";
 import { authSecret } from "@/lib/auth/secret";
 import { PARTICIPANT_COOKIE, participantCookieValue } from "@/lib/sessions/participants";
-import { actAs, fakeRequest, standInForCommonJs, type Caller } from "../support/fake-request";
+import { actAs, fakeRequest, standInForCommonJs, type Caller, callerRequest } from "../support/fake-request";
 import { createTestDatabase, targetKinds, type TestDatabase } from "../support/test-db";
 import { ACTION_MATRIX, ROLES, ROUTE_MATRIX, type Call, type Outcome, type RoleName } from "./authorization-table";
 import { discoverRoutes, discoverServerActions } from "./discover";
@@ -42,7 +42,7 @@ function callerFor(world: World, role: RoleName, call: Call, defaultParticipantI
 function requestFor(method: string, call: Call): NextRequest {
   const body = call.json !== undefined ? JSON.stringify(call.json) : call.body;
   const headers = call.json !== undefined ? { "content-type": "application/json" } : undefined;
-  return new NextRequest(`http://percept.test${call.path}`, { method, body, headers });
+  return callerRequest(`http://percept.test${call.path}`, { method, body, headers });
 }
 
 /** A server action's outcome as the browser would see it: a redirect, or the error's status. */

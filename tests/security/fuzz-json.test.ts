@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { authSecret } from "@/lib/auth/secret";
 import { PARTICIPANT_COOKIE, participantCookieValue } from "@/lib/sessions/participants";
 import { answerFor, TEST_DEVICE } from "../support/drive-session";
-import { actAs, fakeRequest, type Caller } from "../support/fake-request";
+import { actAs, fakeRequest, type Caller, callerRequest } from "../support/fake-request";
 import { createTestDatabase, type TestDatabase } from "../support/test-db";
 import { discoverRoutes, type DiscoveredRoute } from "./discover";
 import { buildWorld, WORLD_BUILD_TIMEOUT_MS, type ParticipantSession, type World } from "./world";
@@ -117,7 +117,7 @@ describe("fuzzing the JSON endpoints (PGlite)", () => {
       init.body = body.bytes as BodyInit;
       if (body.contentType) init.headers = { "content-type": body.contentType };
     }
-    return route.handler(new NextRequest(`http://percept.test${path}`, init), { params: Promise.resolve(params) });
+    return route.handler(callerRequest(`http://percept.test${path}`, init), { params: Promise.resolve(params) });
   }
 
   /** 2xx, or 4xx in the error shape; never 5xx. */
@@ -218,7 +218,7 @@ describe("fuzzing the JSON endpoints (PGlite)", () => {
         actAs(owner(world));
         const form = new FormData();
         form.set("meta", typeof meta.bytes === "string" ? meta.bytes : new TextDecoder().decode(meta.bytes));
-        const response = await route.handler(new NextRequest(`http://percept.test/api/studies/${world.study.id}/metrics`, { method: "POST", body: form }), {
+        const response = await route.handler(callerRequest(`http://percept.test/api/studies/${world.study.id}/metrics`, { method: "POST", body: form }), {
           params: Promise.resolve({ id: world.study.id }),
         });
         await expectHandled(response, `metrics meta ${String(meta.bytes).slice(0, 120)}`);

@@ -1,5 +1,4 @@
 import { createHmac } from "node:crypto";
-import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { authSecret } from "@/lib/auth/secret";
 import { sign } from "@/lib/auth/signed-value";
@@ -9,7 +8,7 @@ import { PARTICIPANT_COOKIE, PARTICIPANT_COOKIE_MAX_AGE_S, PARTICIPANT_COOKIE_PU
 import { MAX_RERUN_SHARE } from "@/lib/sessions/rerun";
 import type { TrialSpec } from "@/lib/sessions/trials";
 import { answerFor } from "../support/drive-session";
-import { actAs, fakeRequest } from "../support/fake-request";
+import { actAs, fakeRequest, callerRequest } from "../support/fake-request";
 import { createTestDatabase, targetKinds, type TestDatabase } from "../support/test-db";
 import { buildWorld, WORLD_BUILD_TIMEOUT_MS, type ParticipantSession, type World } from "./world";
 
@@ -28,18 +27,18 @@ const asParticipant = (participantId: string) => actAs({ cookies: { [PARTICIPANT
 const withCookie = (value: string) => actAs({ cookies: { [PARTICIPANT_COOKIE]: value } });
 
 async function postAnswer(sessionId: string, body: unknown): Promise<{ status: number; body: unknown }> {
-  const request = new NextRequest(`http://percept.test/api/sessions/${sessionId}/answers`, { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
+  const request = callerRequest(`http://percept.test/api/sessions/${sessionId}/answers`, { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
   const response = await answersRoute.POST(request, { params: Promise.resolve({ id: sessionId }) });
   return { status: response.status, body: await response.json() };
 }
 
 async function postNext(sessionId: string) {
-  const response = await nextRoute.POST(new NextRequest(`http://percept.test/api/sessions/${sessionId}/next`, { method: "POST" }), { params: Promise.resolve({ id: sessionId }) });
+  const response = await nextRoute.POST(callerRequest(`http://percept.test/api/sessions/${sessionId}/next`, { method: "POST" }), { params: Promise.resolve({ id: sessionId }) });
   return { status: response.status, body: (await response.json()) as { trial?: TrialSpec } };
 }
 
 async function getStimulus(token: string) {
-  const response = await stimulusRoute.GET(new NextRequest(`http://percept.test/api/stimuli/${token}`), { params: Promise.resolve({ token }) });
+  const response = await stimulusRoute.GET(callerRequest(`http://percept.test/api/stimuli/${token}`), { params: Promise.resolve({ token }) });
   return { status: response.status, body: response.status === 200 ? null : await response.json() };
 }
 

@@ -1,4 +1,5 @@
 import { createRequire } from "node:module";
+import { NextRequest } from "next/server";
 
 /**
  * The request context that route handlers and server actions read through next/headers and
@@ -20,6 +21,18 @@ export function actAs(caller: Caller): void {
   fakeRequest.sessionUserId = caller.sessionUserId ?? null;
   fakeRequest.cookies = new Map(Object.entries(caller.cookies ?? {}));
   fakeRequest.headers = new Headers(caller.headers ?? {});
+}
+
+/**
+ * A request from the current caller: their cookies (actAs) travel in its Cookie header, as a
+ * browser sends them. The annotator API reads the participant cookie from the request itself.
+ */
+export function callerRequest(url: string, init: ConstructorParameters<typeof NextRequest>[1] = {}): NextRequest {
+  const headers = new Headers(init.headers);
+  if (fakeRequest.cookies.size > 0) {
+    headers.set("cookie", [...fakeRequest.cookies].map(([name, value]) => `${name}=${encodeURIComponent(value)}`).join("; "));
+  }
+  return new NextRequest(url, { ...init, headers });
 }
 
 /** The `next/headers` module as the handlers see it. */

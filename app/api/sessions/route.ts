@@ -1,4 +1,4 @@
-import { NextResponse } from "next/server";
+import { NextResponse, type NextRequest } from "next/server";
 import { readJson, route } from "@/lib/api/handler";
 import { requireParticipant } from "@/lib/auth/guard";
 import { getDb } from "@/lib/db";
@@ -9,8 +9,8 @@ import { startSessionSchema } from "@/lib/validations/session";
 import { notFound } from "@/lib/api/errors";
 
 /** Starts the participant's session in a study, or returns the one they already have. */
-export const POST = route(async (request: Request) => {
-  const { participantId } = await requireParticipant();
+export const POST = route(async (request: NextRequest) => {
+  const { participantId } = requireParticipant(request);
   const { linkCode } = await readJson(request, startSessionSchema);
   const db = getDb();
   const study = await findStudyByLink(db, linkCode);

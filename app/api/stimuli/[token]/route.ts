@@ -1,3 +1,4 @@
+import type { NextRequest } from "next/server";
 import { route } from "@/lib/api/handler";
 import { notFound } from "@/lib/api/errors";
 import { requireParticipant } from "@/lib/auth/guard";
@@ -12,8 +13,8 @@ type Context = { params: Promise<{ token: string }> };
  * Serves a stimulus or mask by opaque token. Every image is stored normalized (one format, no
  * metadata), and the headers are the same for all: nothing here tells real from generated.
  */
-export const GET = route(async (_request: Request, context: Context) => {
-  const { participantId } = await requireParticipant();
+export const GET = route(async (request: NextRequest, context: Context) => {
+  const { participantId } = requireParticipant(request);
   limitAnnotator("stimuli", participantId);
   const { token } = await context.params;
   const bytes = await stimulusBytes(getDb(), { token, participantId, secret: authSecret() });

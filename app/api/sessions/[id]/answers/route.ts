@@ -1,4 +1,4 @@
-import { NextResponse } from "next/server";
+import { NextResponse, type NextRequest } from "next/server";
 import { readJson, route } from "@/lib/api/handler";
 import { requireParticipant } from "@/lib/auth/guard";
 import { getDb } from "@/lib/db";
@@ -9,8 +9,8 @@ import { limitAnnotator } from "@/lib/sessions/rate-limits";
 type Context = { params: Promise<{ id: string }> };
 
 /** Idempotent on (session, trial index): a retry gets the stored outcome. */
-export const POST = route(async (request: Request, context: Context) => {
-  const { participantId } = await requireParticipant();
+export const POST = route(async (request: NextRequest, context: Context) => {
+  const { participantId } = requireParticipant(request);
   limitAnnotator("answers", participantId);
   const { id } = await context.params;
   const answer = await readJson(request, answerSchema);

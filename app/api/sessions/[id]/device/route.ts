@@ -1,4 +1,4 @@
-import { NextResponse } from "next/server";
+import { NextResponse, type NextRequest } from "next/server";
 import { readJson, route } from "@/lib/api/handler";
 import { requireParticipant } from "@/lib/auth/guard";
 import { getDb } from "@/lib/db";
@@ -7,8 +7,8 @@ import { deviceReportSchema } from "@/lib/validations/session";
 
 type Context = { params: Promise<{ id: string }> };
 
-export const POST = route(async (request: Request, context: Context) => {
-  const { participantId } = await requireParticipant();
+export const POST = route(async (request: NextRequest, context: Context) => {
+  const { participantId } = requireParticipant(request);
   const { id } = await context.params;
   const report = await readJson(request, deviceReportSchema);
   await recordDevice(getDb(), id, participantId, report);

@@ -1,4 +1,4 @@
-import { NextResponse } from "next/server";
+import { NextResponse, type NextRequest } from "next/server";
 import { route } from "@/lib/api/handler";
 import { requireParticipant } from "@/lib/auth/guard";
 import { authSecret } from "@/lib/auth/secret";
@@ -10,8 +10,8 @@ import { limitAnnotator } from "@/lib/sessions/rate-limits";
 type Context = { params: Promise<{ id: string }> };
 
 /** POST, not GET: it may issue a trial (a state change), and must never be cached or prefetched. */
-export const POST = route(async (_request: Request, context: Context) => {
-  const { participantId } = await requireParticipant();
+export const POST = route(async (request: NextRequest, context: Context) => {
+  const { participantId } = requireParticipant(request);
   limitAnnotator("trials", participantId);
   const { id } = await context.params;
   const result = await nextTrial(getDb(), { sessionId: id, participantId, secret: authSecret() });
