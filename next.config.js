@@ -1,3 +1,7 @@
+import { readFileSync } from "node:fs";
+
+const RESPONSE_HEADERS = JSON.parse(readFileSync(new URL("./lib/security/response-headers.json", import.meta.url), "utf8"));
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // Loaded from node_modules at run time: they carry WASM, native binaries or data files.
@@ -18,23 +22,12 @@ const nextConfig = {
       },
       { source: "/_next/static/:path*", headers: [{ key: "Cross-Origin-Embedder-Policy", value: "require-corp" }] },
       { source: "/ort/:path*", headers: [{ key: "Cross-Origin-Embedder-Policy", value: "require-corp" }] },
-      // Every response (docs/security.md). The page CSP carries a per-request nonce: proxy.ts sets it.
-      {
-        source: "/:path*",
-        headers: [
-          { key: "X-Content-Type-Options", value: "nosniff" },
-          // Study links (/s/<code>) must not reach other sites through the Referer header.
-          { key: "Referrer-Policy", value: "same-origin" },
-          { key: "X-Frame-Options", value: "DENY" },
-          // Stimuli and exports are for our own pages only, never embedded by another site.
-          { key: "Cross-Origin-Resource-Policy", value: "same-origin" },
-          // The annotator page asks for fullscreen; nothing asks for sensors, camera or payment.
-          {
-            key: "Permissions-Policy",
-            value: "fullscreen=(self), camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), browsing-topics=()",
-          },
-        ],
-      },
+      // Every response (docs/security.md): lib/security/response-headers.json, which server.ts's
+      // annotator fast path sends too. Study links (/s/<code>) must not reach other sites through
+      // the Referer header; stimuli and exports are never embedded by another site; the annotator
+      // page asks for fullscreen, nothing asks for sensors, camera or payment.
+      // The page CSP carries a per-request nonce: proxy.ts sets it.
+      { source: "/:path*", headers: RESPONSE_HEADERS },
     ];
   },
 };

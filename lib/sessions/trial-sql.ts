@@ -7,8 +7,8 @@ import type { SessionStatus } from "@/lib/db";
  * client-side; `updatedAt` is set here because Prisma's @updatedAt is too.
  */
 
-/** The session row a request locks, with its study's design and the slices of its plan in play. */
-export type LockedSessionRow = {
+/** The session as a request reads it, with its study's design and the slices of its plan in play. */
+export type SessionRow = {
   id: string;
   studyId: string;
   participantId: string;
@@ -23,35 +23,11 @@ export type LockedSessionRow = {
   qualificationDomain: string | null;
   blocks: unknown;
   total: unknown;
-  /** The planned trial at the index in play (see `lockSession`). */
+  /** The planned trial in play: the next one to issue, or the one answered. */
   planned: unknown;
   /** The stored staircase of that trial's block, if any. */
   staircase: unknown;
 };
-
-/**
- * Locks the session row (two tabs of one annotator queue here instead of double-advancing the
- * staircase) and reads, in the same statement, what the request needs: the planned trial at
- * `index` (null: the session's next index) and only its block's staircase.
- *
- * Trial rows are read by a later statement, never joined here: under READ COMMITTED a statement
- * that waited for the lock sees the locked row's newest version but joined rows as of its start.
- */
-export async function lockSession(tx: Sql, sessionId: string, index: number | null): Promise<LockedSessionRow | undefined> {
-  const [row] = await tx.query<LockedSessionRow>(
-    `WITH locked AS (
-       SELECT s.*, COALESCE($2::int, s."nextTrialIndex") AS at FROM "EvaluationSession" s WHERE s.id = $1 FOR UPDATE
-     )
-     SELECT s.id, s."studyId", s."participantId", s."armId", s.seed, s.status::text AS status, s."nextTrialIndex", s."refreshHz",
-            st.config, st.feedback, st."realImageSetId", st."qualificationDomain",
-            s.plan->'blocks' AS blocks, jsonb_array_length(s.plan->'trials') AS total,
-            s.plan->'trials'->s.at AS planned,
-            s."staircaseState"->(s.plan->'trials'->s.at->>'block') AS staircase
-       FROM locked s JOIN "Study" st ON st.id = s."studyId"`,
-    [sessionId, index],
-  );
-  return row;
-}
 
 export type TrialRow = {
   id: string;
@@ -68,18 +44,68 @@ export type TrialRow = {
   tokenValid: boolean;
 };
 
-export async function readTrial(tx: Sql, sessionId: string, index: number, now: Date): Promise<TrialRow | undefined> {
-  const [row] = await tx.query<TrialRow>(
-    `SELECT id, index, label::text AS label, answer::text AS answer, correct, "presentedFrames", "requestedMs", "requestedFrames", flags,
-            "stimulusToken", "answeredAt" IS NOT NULL AS answered, "tokenExpiresAt" > $3::timestamp AS "tokenValid"
-       FROM "Trial" WHERE "sessionId" = $1 AND index = $2`,
-    [sessionId, index, sqlTimestamp(now)],
-  );
-  return row;
+/**
+ * No statement here takes a lock or opens a transaction: each request is one read and one
+ * conditional write, and the write's condition (the session's next index, or the trial still
+ * unanswered) is the check that nothing changed in between. The loser of a race (two tabs of one
+ * annotator) writes nothing and reads again. A read is one statement, hence one snapshot.
+ */
+const SESSION_COLUMNS = `s.id, s."studyId", s."participantId", s."armId", s.seed, s.status::text AS status, s."nextTrialIndex", s."refreshHz",
+  st.config, st.feedback, st."realImageSetId", st."qualificationDomain",
+  s.plan->'blocks' AS blocks, jsonb_array_length(s.plan->'trials') AS total`;
+
+const TRIAL_COLUMNS = (alias: string, prefix: string) =>
+  ["id", "index", "label::text", "answer::text", "correct", '"presentedFrames"', '"requestedMs"', '"requestedFrames"', "flags", '"stimulusToken"']
+    .map((column) => `${alias}.${column} AS "${prefix}${column.replace(/::text$/, "").replaceAll('"', "")}"`)
+    .concat([`${alias}."answeredAt" IS NOT NULL AS "${prefix}answered"`, `${alias}."tokenExpiresAt" > $2::timestamp AS "${prefix}tokenValid"`])
+    .join(", ");
+
+const TRIAL_KEYS = ["id", "index", "label", "answer", "correct", "presentedFrames", "requestedMs", "requestedFrames", "flags", "stimulusToken", "answered", "tokenValid"] as const;
+
+/** The joined trial's columns (prefixed, all null when no trial matched) as a TrialRow. */
+function trialFrom(row: Record<string, unknown>, prefix: string): TrialRow | null {
+  if (row[`${prefix}id`] === null) return null;
+  return Object.fromEntries(TRIAL_KEYS.map((key) => [key, row[`${prefix}${key}`]])) as TrialRow;
 }
 
-export async function renewToken(tx: Sql, trialId: string, token: string, expiresAt: Date): Promise<void> {
-  await tx.query(`UPDATE "Trial" SET "stimulusToken" = $2, "tokenExpiresAt" = $3::timestamp WHERE id = $1`, [trialId, token, sqlTimestamp(expiresAt)]);
+/**
+ * For issuing: the session sliced at its next index, and the trial before it if it is still
+ * unanswered (a reload comes back to it), sliced too.
+ */
+export async function readForNext(sql: Sql, sessionId: string, now: Date): Promise<{ session: SessionRow; pending: TrialRow | null; pendingPlanned: unknown } | null> {
+  const [row] = await sql.query<SessionRow & Record<string, unknown>>(
+    `SELECT ${SESSION_COLUMNS},
+            s.plan->'trials'->s."nextTrialIndex" AS planned,
+            s."staircaseState"->(s.plan->'trials'->s."nextTrialIndex"->>'block') AS staircase,
+            s.plan->'trials'->(s."nextTrialIndex" - 1) AS "pendingPlanned",
+            ${TRIAL_COLUMNS("t", "pending_")}
+       FROM "EvaluationSession" s JOIN "Study" st ON st.id = s."studyId"
+       LEFT JOIN "Trial" t ON t."sessionId" = s.id AND t.index = s."nextTrialIndex" - 1 AND t."answeredAt" IS NULL
+      WHERE s.id = $1`,
+    [sessionId, sqlTimestamp(now)],
+  );
+  if (!row) return null;
+  return { session: row, pending: trialFrom(row, "pending_"), pendingPlanned: row.pendingPlanned };
+}
+
+/** For answering trial `index`: the session sliced at it, and the trial. */
+export async function readForAnswer(sql: Sql, sessionId: string, index: number, now: Date): Promise<{ session: SessionRow; trial: TrialRow | null } | null> {
+  const [row] = await sql.query<SessionRow & Record<string, unknown>>(
+    `SELECT ${SESSION_COLUMNS},
+            s.plan->'trials'->$3::int AS planned,
+            s."staircaseState"->(s.plan->'trials'->$3::int->>'block') AS staircase,
+            ${TRIAL_COLUMNS("t", "trial_")}
+       FROM "EvaluationSession" s JOIN "Study" st ON st.id = s."studyId"
+       LEFT JOIN "Trial" t ON t."sessionId" = s.id AND t.index = $3::int
+      WHERE s.id = $1`,
+    [sessionId, sqlTimestamp(now), index],
+  );
+  if (!row) return null;
+  return { session: row, trial: trialFrom(row, "trial_") };
+}
+
+export async function renewToken(sql: Sql, trialId: string, token: string, expiresAt: Date): Promise<void> {
+  await sql.query(`UPDATE "Trial" SET "stimulusToken" = $2, "tokenExpiresAt" = $3::timestamp WHERE id = $1`, [trialId, token, sqlTimestamp(expiresAt)]);
 }
 
 /** One block's staircase written under its key, or the column left alone when `staircase` is null. */
@@ -103,24 +129,29 @@ export type NewTrial = {
   tokenExpiresAt: Date;
 };
 
-/** Inserts the trial and moves the session's next index, in one statement. */
+/**
+ * Moves the session's next index past `trial.index` and inserts the trial, in one statement, if
+ * the index is still the one read. Returns false when another request issued it first.
+ */
 export async function issueTrial(
-  tx: Sql,
+  sql: Sql,
   trial: NewTrial,
   session: { status: SessionStatus; staircase: { block: number; state: unknown } | null; now: Date },
-): Promise<void> {
-  await tx.query(
-    `WITH issued AS (
-       INSERT INTO "Trial" (id, "sessionId", index, block, "imageId", label, "requestedMs", "requestedFrames", "refreshHz", flags,
-                            "stimulusToken", "tokenExpiresAt", "issuedAt")
-       VALUES (gen_random_uuid()::text, $1, $2::int, $3::int, $4, $5::"ImageLabel", $6::float8, $7::int, $8::float8, '{}',
-               $9, $10::timestamp, $11::timestamp)
-       RETURNING index
+): Promise<boolean> {
+  const rows = await sql.query(
+    `WITH moved AS (
+       UPDATE "EvaluationSession"
+          SET "nextTrialIndex" = $2::int + 1, status = $12::"SessionStatus", "updatedAt" = $11::timestamp,
+              ${setStaircase(13, 14)}
+        WHERE id = $1 AND "nextTrialIndex" = $2::int
+        RETURNING id
      )
-     UPDATE "EvaluationSession"
-        SET "nextTrialIndex" = (SELECT index + 1 FROM issued), status = $12::"SessionStatus", "updatedAt" = $11::timestamp,
-            ${setStaircase(13, 14)}
-      WHERE id = $1`,
+     INSERT INTO "Trial" (id, "sessionId", index, block, "imageId", label, "requestedMs", "requestedFrames", "refreshHz", flags,
+                          "stimulusToken", "tokenExpiresAt", "issuedAt")
+     SELECT gen_random_uuid()::text, moved.id, $2::int, $3::int, $4, $5::"ImageLabel", $6::float8, $7::int, $8::float8, '{}',
+            $9, $10::timestamp, $11::timestamp
+       FROM moved
+     RETURNING index`,
     [
       trial.sessionId,
       trial.index,
@@ -138,6 +169,7 @@ export async function issueTrial(
       session.staircase === null ? null : JSON.stringify(session.staircase.state),
     ],
   );
+  return rows.length === 1;
 }
 
 export type StoredAnswer = {
@@ -151,9 +183,24 @@ export type StoredAnswer = {
   clientTimes: unknown;
 };
 
-/** Stores the answer on its trial and the session's new state, in one statement. */
+export type QualificationRecord = {
+  participantId: string;
+  studyId: string;
+  domain: string | null;
+  realCorrect: number;
+  realTotal: number;
+  generatedCorrect: number;
+  generatedTotal: number;
+  passed: boolean;
+};
+
+/**
+ * Stores the answer on its trial, the session's new state and, at the end of a qualification
+ * block, its result, in one statement, if the trial is still unanswered. Returns false when
+ * another request answered it first (nothing is written then).
+ */
 export async function storeAnswer(
-  tx: Sql,
+  sql: Sql,
   answer: StoredAnswer,
   session: {
     id: string;
@@ -162,22 +209,32 @@ export async function storeAnswer(
     staircase: { block: number; state: unknown } | null;
     /** A new plan (a re-run was inserted), or null to keep it. */
     plan: unknown;
+    qualification: QualificationRecord | null;
     now: Date;
   },
-): Promise<void> {
-  await tx.query(
+): Promise<boolean> {
+  const q = session.qualification;
+  const rows = await sql.query(
     `WITH answered AS (
        UPDATE "Trial"
           SET answer = $2::"ImageLabel", correct = $3, "presentedFrames" = $4::int, "measuredMs" = $5::float8, "refreshHz" = $6::float8,
               flags = $7::text[], "clientTimes" = $8::jsonb, "answeredAt" = $9::timestamp
-        WHERE id = $1
+        WHERE id = $1 AND "answeredAt" IS NULL
+        RETURNING id
+     ), moved AS (
+       UPDATE "EvaluationSession"
+          SET status = $11::"SessionStatus", "updatedAt" = $9::timestamp,
+              "completedAt" = CASE WHEN $12::boolean THEN $9::timestamp ELSE "completedAt" END,
+              plan = COALESCE($15::jsonb, plan),
+              ${setStaircase(13, 14)}
+        WHERE id = $10 AND EXISTS (SELECT 1 FROM answered)
+        RETURNING id, "participantId", "studyId"
+     ), qualified AS (
+       INSERT INTO "QualificationResult" (id, "participantId", "studyId", domain, "realCorrect", "realTotal", "generatedCorrect", "generatedTotal", passed, "createdAt")
+       SELECT gen_random_uuid()::text, moved."participantId", moved."studyId", $17, $18::int, $19::int, $20::int, $21::int, $22::boolean, $9::timestamp
+         FROM moved WHERE $16::boolean
      )
-     UPDATE "EvaluationSession"
-        SET status = $11::"SessionStatus", "updatedAt" = $9::timestamp,
-            "completedAt" = CASE WHEN $12::boolean THEN $9::timestamp ELSE "completedAt" END,
-            plan = COALESCE($15::jsonb, plan),
-            ${setStaircase(13, 14)}
-      WHERE id = $10`,
+     SELECT id FROM answered`,
     [
       answer.trialId,
       answer.answer,
@@ -194,12 +251,20 @@ export async function storeAnswer(
       session.staircase === null ? null : String(session.staircase.block),
       session.staircase === null ? null : JSON.stringify(session.staircase.state),
       session.plan === null ? null : JSON.stringify(session.plan),
+      q !== null,
+      q?.domain ?? null,
+      q?.realCorrect ?? null,
+      q?.realTotal ?? null,
+      q?.generatedCorrect ?? null,
+      q?.generatedTotal ?? null,
+      q?.passed ?? null,
     ],
   );
+  return rows.length === 1;
 }
 
-export async function countReruns(tx: Sql, sessionId: string, block: number, flag: string): Promise<number> {
-  const [row] = await tx.query<{ count: number }>(`SELECT count(*)::int AS count FROM "Trial" WHERE "sessionId" = $1 AND block = $2 AND $3 = ANY(flags)`, [
+export async function countReruns(sql: Sql, sessionId: string, block: number, flag: string): Promise<number> {
+  const [row] = await sql.query<{ count: number }>(`SELECT count(*)::int AS count FROM "Trial" WHERE "sessionId" = $1 AND block = $2 AND $3 = ANY(flags)`, [
     sessionId,
     block,
     flag,
@@ -207,56 +272,25 @@ export async function countReruns(tx: Sql, sessionId: string, block: number, fla
   return row!.count;
 }
 
-export async function wholePlan(tx: Sql, sessionId: string): Promise<unknown> {
-  const [row] = await tx.query<{ plan: unknown }>(`SELECT plan FROM "EvaluationSession" WHERE id = $1`, [sessionId]);
+export async function wholePlan(sql: Sql, sessionId: string): Promise<unknown> {
+  const [row] = await sql.query<{ plan: unknown }>(`SELECT plan FROM "EvaluationSession" WHERE id = $1`, [sessionId]);
   return row!.plan;
 }
 
-export async function generatedSetOf(tx: Sql, armId: string): Promise<string> {
-  const [row] = await tx.query<{ generatedSetId: string }>(`SELECT "generatedSetId" FROM "Arm" WHERE id = $1`, [armId]);
+export async function generatedSetOf(sql: Sql, armId: string): Promise<string> {
+  const [row] = await sql.query<{ generatedSetId: string }>(`SELECT "generatedSetId" FROM "Arm" WHERE id = $1`, [armId]);
   return row!.generatedSetId;
 }
 
 /** A set's image ids in id order (the order the session plans were drawn in). */
-export async function imageIdsOf(tx: Sql, imageSetId: string): Promise<string[]> {
-  return (await tx.query<{ id: string }>(`SELECT id FROM "Image" WHERE "imageSetId" = $1 ORDER BY id`, [imageSetId])).map((row) => row.id);
+export async function imageIdsOf(sql: Sql, imageSetId: string): Promise<string[]> {
+  return (await sql.query<{ id: string }>(`SELECT id FROM "Image" WHERE "imageSetId" = $1 ORDER BY id`, [imageSetId])).map((row) => row.id);
 }
 
-export async function blockAnswers(tx: Sql, sessionId: string, block: number): Promise<{ index: number; label: "REAL" | "GENERATED"; correct: boolean | null }[]> {
-  return tx.query(`SELECT index, label::text AS label, correct FROM "Trial" WHERE "sessionId" = $1 AND block = $2`, [sessionId, block]);
+export async function blockAnswers(sql: Sql, sessionId: string, block: number): Promise<{ index: number; label: "REAL" | "GENERATED"; correct: boolean | null }[]> {
+  return sql.query(`SELECT index, label::text AS label, correct FROM "Trial" WHERE "sessionId" = $1 AND block = $2`, [sessionId, block]);
 }
 
-export async function recordQualification(
-  tx: Sql,
-  result: {
-    participantId: string;
-    studyId: string;
-    domain: string | null;
-    realCorrect: number;
-    realTotal: number;
-    generatedCorrect: number;
-    generatedTotal: number;
-    passed: boolean;
-    createdAt: Date;
-  },
-): Promise<void> {
-  await tx.query(
-    `INSERT INTO "QualificationResult" (id, "participantId", "studyId", domain, "realCorrect", "realTotal", "generatedCorrect", "generatedTotal", passed, "createdAt")
-     VALUES (gen_random_uuid()::text, $1, $2, $3, $4::int, $5::int, $6::int, $7::int, $8, $9::timestamp)`,
-    [
-      result.participantId,
-      result.studyId,
-      result.domain,
-      result.realCorrect,
-      result.realTotal,
-      result.generatedCorrect,
-      result.generatedTotal,
-      result.passed,
-      sqlTimestamp(result.createdAt),
-    ],
-  );
-}
-
-export async function maskIdsOf(tx: Sql, studyId: string, count: number): Promise<{ id: string }[]> {
-  return tx.query(`SELECT id FROM "MaskImage" WHERE "studyId" = $1 ORDER BY position LIMIT $2::int`, [studyId, count]);
+export async function maskIdsOf(sql: Sql, studyId: string, count: number): Promise<{ id: string }[]> {
+  return sql.query(`SELECT id FROM "MaskImage" WHERE "studyId" = $1 ORDER BY position LIMIT $2::int`, [studyId, count]);
 }

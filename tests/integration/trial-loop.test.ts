@@ -109,6 +109,34 @@ describe.each(targetKinds())("the trial loop on %s", (kind) => {
     expect((await issue(sessionId, participantId)).exposure?.ms).toBe(530);
   });
 
+  it("six tabs racing through every trial: one trial per index, one answer each, the staircase equal to its replay", async () => {
+    // Requests are a read and a conditional write, with no lock between (lib/sessions/trial-sql.ts):
+    // the losers of each race must write nothing and come back with the winner's trial or outcome.
+    const { sessionId, participantId } = await newParticipantSession();
+    await recordDevice(test.db, sessionId, participantId, DEVICE);
+    for (let i = 0; i < 8; i++) {
+      const specs = await Promise.all(Array.from({ length: 6 }, () => issue(sessionId, participantId)));
+      expect(new Set(specs.map((spec) => `${spec.index} ${spec.stimulusUrl}`)).size).toBe(1);
+      // Three tabs answer "real", three "generated": the first stored wins, the other answer is refused.
+      const given = (tab: number) => ((tab + i) % 2 === 0 ? "real" : "generated");
+      const settled = await Promise.allSettled(
+        Array.from({ length: 6 }, (_, tab) => submitAnswer(test.db, { sessionId, participantId, answer: answerFor(specs[0]!, given(tab)) })),
+      );
+      const won = settled.flatMap((result, tab) => (result.status === "fulfilled" ? [{ tab, outcome: result.value }] : []));
+      expect(new Set(won.map(({ outcome }) => JSON.stringify(outcome))).size).toBe(1);
+      expect(new Set(won.map(({ tab }) => given(tab))).size).toBe(1);
+      for (const result of settled) if (result.status === "rejected") expect(result.reason).toMatchObject({ code: "CONFLICT" });
+      const stored = await test.db.trial.findUniqueOrThrow({ where: { sessionId_index: { sessionId, index: specs[0]!.index } } });
+      expect(stored.answer).toBe(given(won[0]!.tab) === "real" ? ImageLabel.REAL : ImageLabel.GENERATED);
+    }
+    const session = await test.db.evaluationSession.findUniqueOrThrow({ where: { id: sessionId }, include: { trials: { orderBy: { index: "asc" } } } });
+    expect(session.trials.map((trial) => trial.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(session.trials.every((trial) => trial.answeredAt !== null)).toBe(true);
+    expect(session.nextTrialIndex).toBe(8);
+    const answers = session.trials.filter((trial) => trial.block === 0).map((trial) => trial.correct!);
+    expect((session.staircaseState as Record<string, unknown>)[0]).toEqual(replayStaircase(HYPE_TIME_STAIRCASE, answers));
+  });
+
   it("runs to completion; the stored staircase equals the one replayed from the stored answers", async () => {
     const { sessionId, participantId } = await newParticipantSession();
     await recordDevice(test.db, sessionId, participantId, DEVICE);

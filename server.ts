@@ -1,0 +1,99 @@
+/**
+ * The production server (`npm start`): Next.js, with the annotator's trial loop mounted directly
+ * on node:http in front of it.
+ *
+ * Three requests carry all of a running study's traffic: next trial, its stimulus, the answer.
+ * Through Next's request pipeline each cost ≈ 3 ms of CPU, most of it the pipeline itself; the
+ * same route handlers (app/api/...), called here with a NextRequest built from Node's request,
+ * cost a fraction of that (docs/benchmarks.md). Everything else, those paths' other methods
+ * included, goes to Next unchanged. `npm run dev` runs plain `next dev`: the same handlers, served
+ * by Next.
+ *
+ *   tsx server.ts [-p PORT] [-H HOSTNAME]      (defaults: $PORT or 3000, $HOSTNAME or 0.0.0.0)
+ */
+import http from "node:http";
+import { parseArgs } from "node:util";
+
+// `next start` sets it too; Next's types mark it read-only.
+(process.env as Record<string, string | undefined>).NODE_ENV ??= "production";
+
+const { values: args } = parseArgs({
+  options: { port: { type: "string", short: "p" }, hostname: { type: "string", short: "H" } },
+  strict: true,
+});
+const port = Number(args.port ?? process.env.PORT ?? 3000);
+const hostname = args.hostname ?? process.env.HOSTNAME ?? "0.0.0.0";
+
+// After NODE_ENV is set: Next and the env module read it when they load.
+const { default: next } = await import("next");
+const app = next({ dev: false, hostname, port });
+await app.prepare();
+const handleWithNext = app.getRequestHandler();
+
+// After Next is prepared: next/server needs the request storage Next installs as it starts.
+const { errorResponse } = await import("@/lib/api/handler");
+const { sendResponse, toNextRequest } = await import("@/lib/http/node-web");
+const nextTrialRoute = await import("@/app/api/sessions/[id]/next/route");
+const answersRoute = await import("@/app/api/sessions/[id]/answers/route");
+const stimulusRoute = await import("@/app/api/stimuli/[token]/route");
+
+type FastRoute = {
+  method: string;
+  path: RegExp;
+  handler: (request: import("next/server").NextRequest, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
+  params: (match: RegExpExecArray) => Record<string, string>;
+};
+
+/** The fast path: each entry is an app/api route handler, under the path Next serves it at. */
+const FAST_ROUTES: FastRoute[] = [
+  { method: "POST", path: /^\/api\/sessions\/([^/]+)\/next$/, handler: nextTrialRoute.POST as FastRoute["handler"], params: (m) => ({ id: m[1]! }) },
+  { method: "POST", path: /^\/api\/sessions\/([^/]+)\/answers$/, handler: answersRoute.POST as FastRoute["handler"], params: (m) => ({ id: m[1]! }) },
+  { method: "GET", path: /^\/api\/stimuli\/([^/]+)$/, handler: stimulusRoute.GET as FastRoute["handler"], params: (m) => ({ token: m[1]! }) },
+];
+
+/** The route and its params (percent-decoded, as Next decodes them), or null for Next to serve. */
+function fastRouteFor(method: string | undefined, url: string): { route: FastRoute; params: Record<string, string> } | null {
+  const pathname = url.split("?", 1)[0]!;
+  for (const route of FAST_ROUTES) {
+    if (route.method !== method) continue;
+    const match = route.path.exec(pathname);
+    if (!match) continue;
+    try {
+      return { route, params: Object.fromEntries(Object.entries(route.params(match)).map(([key, value]) => [key, decodeURIComponent(value)])) };
+    } catch {
+      return null; // malformed percent-encoding: Next answers it as it always has
+    }
+  }
+  return null;
+}
+
+const server = http.createServer((request, response) => {
+  const fast = fastRouteFor(request.method, request.url ?? "/");
+  if (!fast) {
+    void handleWithNext(request, response);
+    return;
+  }
+  void (async () => {
+    let reply: Response;
+    try {
+      reply = await fast.route.handler(await toNextRequest(request, request.url!), { params: Promise.resolve(fast.params) });
+    } catch (error) {
+      reply = errorResponse(error); // the handlers answer their own errors; this is the adapter's
+    }
+    await sendResponse(reply, response).catch(() => response.destroy());
+  })();
+});
+
+server.listen(port, hostname, () => {
+  console.log(`[percept] ready on http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${port} (annotator fast path: ${FAST_ROUTES.length} routes)`);
+});
+
+/** On SIGTERM/SIGINT: stop accepting, let requests in flight finish (10 s at most), then exit. */
+function shutDown(signal: NodeJS.Signals): void {
+  console.log(`[percept] ${signal}: closing`);
+  server.close(() => process.exit(0));
+  server.closeIdleConnections();
+  setTimeout(() => process.exit(0), 10_000).unref();
+}
+process.once("SIGTERM", shutDown);
+process.once("SIGINT", shutDown);
