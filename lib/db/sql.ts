@@ -18,10 +18,21 @@ export type Sql = {
   query<Row extends object>(text: string, params?: readonly unknown[]): Promise<Row[]>;
 };
 
+/**
+ * Every statement is prepared once per connection, under a name given by its text: the trial
+ * loop's few statements run hundreds of times a second, and parsing and planning them each time
+ * was a good part of PostgreSQL's work per request.
+ */
 export function sqlOverPgPool(pool: pg.Pool): Sql {
+  const names = new Map<string, string>();
+  const nameOf = (text: string) => {
+    let name = names.get(text);
+    if (name === undefined) names.set(text, (name = `percept_${names.size + 1}`));
+    return name;
+  };
   return {
     async query<Row extends object>(text: string, params: readonly unknown[] = []) {
-      return (await pool.query<Row & pg.QueryResultRow>(text, params as unknown[])).rows;
+      return (await pool.query<Row & pg.QueryResultRow>({ name: nameOf(text), text, values: params as unknown[] })).rows;
     },
   };
 }
