@@ -36,6 +36,9 @@ export function openDb(target: DbTarget, options: { poolSize?: number } = {}): D
   if (target.kind === "postgres") {
     // One pool for Prisma and the trial loop's plain SQL, so the connection budget is one number.
     const pool = new pg.Pool({ connectionString: target.url, max: options.poolSize ?? 10, connectionTimeoutMillis: 10_000 });
+    // An idle connection cut by a database restart is an 'error' event: unheard, it would end the
+    // process. The pool drops that connection; the next query opens a new one.
+    pool.on("error", (error) => console.warn(`[db] idle connection lost: ${error.message}`));
     const db = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
     attachSql(db, sqlOverPgPool(pool));
     return {
