@@ -1,13 +1,13 @@
 /**
  * Query profile of the annotator's hot path, without HTTP: one session driven through the
  * services (start, device, then next → answer for --trials trials) on a fresh PostgreSQL database,
- * counting the SQL statements each call sends (Prisma query events) and timing each call in
- * process. Run: npx tsx bench/load/profile.ts [--trials 450] [--pg postgresql://…]
+ * counting the SQL statements each call sends (the trial loop's plain SQL, lib/db/sql.ts) and
+ * timing each call in process. Run: npx tsx bench/load/profile.ts [--trials 450] [--pg postgresql://…]
  */
 import { parseArgs } from "node:util";
 import { performance } from "node:perf_hooks";
-import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient } from "@/generated/prisma/client";
+import { sqlOf, type Sql } from "@/lib/db";
+import { openDb } from "@/lib/db/client";
 import { joinStudy } from "@/lib/sessions/participants";
 import { startSession } from "@/lib/sessions/start";
 import { nextTrial, submitAnswer } from "@/lib/sessions/trials";
@@ -32,9 +32,15 @@ async function main() {
   process.env.PERCEPT_DATA_DIR = `/tmp/${name}`;
   const url = await createRunDatabase(args.pg!, name);
   const study = await createLoadStudy(url);
-  const db = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 4 }), log: [{ emit: "event", level: "query" }] });
+  const handle = openDb({ kind: "postgres", url }, { poolSize: 4 });
+  const db = handle.db;
   const statements: string[] = [];
-  db.$on("query", (event) => statements.push(event.query));
+  const sql = sqlOf(db);
+  const send = sql.query.bind(sql);
+  sql.query = ((text: string, params?: readonly unknown[]) => {
+    statements.push(text.replace(/\s+/g, " ").slice(0, 160));
+    return send(text, params);
+  }) as Sql["query"];
 
   async function measure<T>(work: () => Promise<T>): Promise<{ result: T; ms: number; queries: string[] }> {
     statements.length = 0;
@@ -46,7 +52,7 @@ async function main() {
   try {
     const { participantId, studyId } = await joinStudy(db, { linkCode: study.linkCode });
     const start = await measure(() => startSession(db, { studyId, participantId }));
-    console.log(`startSession: ${start.queries.length} statements, ${start.ms.toFixed(1)} ms (first session of the study: makes the masks)`);
+    console.log(`startSession: ${start.ms.toFixed(1)} ms (Prisma; first session of the study: makes the masks)`);
     const sessionId = start.result.id;
     await recordDevice(db, sessionId, participantId, DEVICE);
     const timings = { next: [] as number[], answer: [] as number[] };
@@ -82,7 +88,7 @@ async function main() {
     console.log("statements of the first next trial:\n  " + example!.next.join("\n  "));
     console.log("statements of the first answer:\n  " + example!.answer.join("\n  "));
   } finally {
-    await db.$disconnect();
+    await handle.close();
     const admin = new pg.Client({ connectionString: args.pg });
     await admin.connect();
     await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
