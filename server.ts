@@ -32,6 +32,9 @@ const handleWithNext = app.getRequestHandler();
 
 // After Next is prepared: next/server needs the request storage Next installs as it starts.
 const { errorResponse } = await import("@/lib/api/handler");
+const { CLIENT_ADDRESS_HEADER, clientAddressFor } = await import("@/lib/auth/client-address");
+const { getEnv } = await import("@/lib/env");
+const trustProxy = getEnv().PERCEPT_TRUST_PROXY;
 const { sendResponse, toNextRequest } = await import("@/lib/http/node-web");
 const nextTrialRoute = await import("@/app/api/sessions/[id]/next/route");
 const answersRoute = await import("@/app/api/sessions/[id]/answers/route");
@@ -67,9 +70,21 @@ function fastRouteFor(method: string | undefined, url: string): { route: FastRou
   return null;
 }
 
+/** The one client address the app trusts (the sign-in limiter's key), replacing any sent under its name. */
+function stampClientAddress(request: http.IncomingMessage): void {
+  const address = clientAddressFor({ socketAddress: request.socket.remoteAddress, forwardedFor: request.headers["x-forwarded-for"], trustProxy });
+  const raw: string[] = [];
+  for (let i = 0; i + 1 < request.rawHeaders.length; i += 2) {
+    if (request.rawHeaders[i]!.toLowerCase() !== CLIENT_ADDRESS_HEADER) raw.push(request.rawHeaders[i]!, request.rawHeaders[i + 1]!);
+  }
+  request.rawHeaders.splice(0, request.rawHeaders.length, ...raw, CLIENT_ADDRESS_HEADER, address);
+  request.headers[CLIENT_ADDRESS_HEADER] = address;
+}
+
 const server = http.createServer((request, response) => {
   const fast = fastRouteFor(request.method, request.url ?? "/");
   if (!fast) {
+    stampClientAddress(request); // the fast path's handlers do not read it
     void handleWithNext(request, response);
     return;
   }

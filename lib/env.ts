@@ -25,6 +25,8 @@ const schema = z.object({
   PERCEPT_DEMO: booleanFlag.optional(),
   /** Plain-http test servers in production mode: cookies without the Secure flag. */
   PERCEPT_INSECURE_COOKIES: booleanFlag.default(false),
+  /** Behind a reverse proxy that appends the client's address to X-Forwarded-For (docs/security.md). */
+  PERCEPT_TRUST_PROXY: booleanFlag.default(false),
   PERCEPT_SIGNIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(10),
   PERCEPT_SIGNIN_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   /**

@@ -4,6 +4,7 @@ import type { Adapter } from "next-auth/adapters";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
+import { CLIENT_ADDRESS_HEADER } from "@/lib/auth/client-address";
 import { secureCookies } from "@/lib/auth/cookies";
 import { verifyAgainstDecoy, verifyPassword } from "@/lib/auth/password";
 import { RateLimiter } from "@/lib/auth/rate-limit";
@@ -20,10 +21,10 @@ function signInLimiter(): RateLimiter {
   return limiter;
 }
 
+/** Set by the production server (lib/auth/client-address.ts); `next dev` has none: one bucket. */
 function clientAddress(headers: Record<string, string | string[] | undefined> | undefined): string {
-  const forwarded = headers?.["x-forwarded-for"];
-  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim();
-  return first || "local";
+  const address = headers?.[CLIENT_ADDRESS_HEADER];
+  return (Array.isArray(address) ? address[0] : address) || "local";
 }
 
 /**
