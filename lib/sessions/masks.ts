@@ -49,7 +49,9 @@ export async function ensureStudyMasks(tx: Tx, study: { id: string; seed: number
       .resize(width, height, { fit: "fill" })
       .png()
       .toBuffer();
-    const storageKey = `masks/${createHash("sha256").update(png).digest("hex")}.png`;
+    // Named by study and position as well as content: two masks can come out identical (uniform
+    // source images), and a key may belong to one mask row only.
+    const storageKey = `masks/${study.id}/${position}-${createHash("sha256").update(png).digest("hex")}.png`;
     await putObject(storageKey, png);
     created.push(await tx.maskImage.create({ data: { studyId: study.id, position, storageKey } }));
   }

@@ -99,6 +99,8 @@ export async function startSession(
     const cell = cells.reduce((best, candidate) => (candidate.count < best.count ? candidate : best));
 
     const config = parseStudyConfig(study.config);
+    // Launch makes the masks (lib/studies/design.ts); this finds them, or makes them for a study
+    // launched before launches did (and for the demo, which is seeded live).
     await ensureStudyMasks(
       tx,
       { id: study.id, seed: study.seed, realImageSetId: study.realImageSetId, generatedSetIds: study.arms.map((arm) => arm.generatedSetId) },

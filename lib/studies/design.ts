@@ -3,6 +3,7 @@ import type { CurrentUser } from "@/lib/auth/guard";
 import { assertStudyAccess } from "@/lib/auth/guard";
 import { buildSchedule, ScheduleError } from "@/lib/hype";
 import { ImageLabel, Prisma, Protocol, Role, StudyStatus, type Db } from "@/lib/db";
+import { ensureStudyMasks } from "@/lib/sessions/masks";
 import { blocksFor } from "@/lib/sessions/plan";
 import { analysisSettingsOf, parseStudyConfig } from "@/lib/studies/config";
 import { LIVE_EDITABLE_FIELDS, type UpdateStudyInput } from "@/lib/validations/study";
@@ -98,6 +99,9 @@ export async function launchProblems(tx: Tx, study: Awaited<ReturnType<typeof lo
   return problems;
 }
 
+/** A launch makes the study's masks (image work, 1–2 s): more than Prisma's 5 s default on a loaded machine. */
+const LAUNCH_TRANSACTION = { maxWait: 30_000, timeout: 60_000 };
+
 const TRANSITIONS = {
   launch: { from: [StudyStatus.DRAFT], to: StudyStatus.LIVE },
   pause: { from: [StudyStatus.LIVE], to: StudyStatus.PAUSED },
@@ -116,6 +120,13 @@ export async function changeStatus(db: Db, user: CurrentUser, id: string, action
     if (action === "launch") {
       const problems = await launchProblems(tx, study);
       if (problems.length > 0) throw new ApiError("UNPROCESSABLE", `The study cannot launch yet: ${problems.join(" ")}`);
+      // Made here, not by the first annotator's start: there they held the study's assignment
+      // lock for 1–2 s of image work while every other annotator opening the link waited.
+      await ensureStudyMasks(
+        tx,
+        { id: study.id, seed: study.seed, realImageSetId: study.realImageSetId!, generatedSetIds: study.arms.map((arm) => arm.generatedSetId) },
+        parseStudyConfig(study.config).masks.count,
+      );
     }
     return tx.study.update({
       where: { id },
@@ -125,5 +136,5 @@ export async function changeStatus(db: Db, user: CurrentUser, id: string, action
         ...(action === "close" ? { closedAt: now } : {}),
       },
     });
-  });
+  }, LAUNCH_TRANSACTION);
 }

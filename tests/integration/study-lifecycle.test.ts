@@ -1,3 +1,4 @@
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CurrentUser } from "@/lib/auth/guard";
 import { ImageLabel, Role, StudyStatus, type Db } from "@/lib/db";
@@ -7,10 +8,14 @@ import { changeStatus, setArms, updateStudy } from "@/lib/studies/design";
 import { studyProgress } from "@/lib/studies/progress";
 import { createStudy } from "@/lib/studies/service";
 import { createStudySchema } from "@/lib/validations/study";
+import { putObject } from "@/lib/storage/local";
 import { createTestUser, createTestDatabase, targetKinds, type TestDatabase } from "../support/test-db";
 
+/** A set of `count` images; their files are real PNGs, since a launch makes the study's masks from them. */
 async function imageSet(db: Db, owner: CurrentUser, label: ImageLabel, count: number, size = 64) {
   const set = await db.imageSet.create({ data: { ownerId: owner.id, name: `${label} ${count}`, label } });
+  const png = await sharp({ create: { width: size, height: size, channels: 3, background: { r: 90, g: 120, b: 150 } } }).png().toBuffer();
+  for (let i = 0; i < count; i++) await putObject(`images/test/${set.id}-${i}.png`, png);
   await db.image.createMany({
     data: Array.from({ length: count }, (_, i) => ({
       imageSetId: set.id,
@@ -68,7 +73,11 @@ describe.each(targetKinds())("study design and lifecycle on %s", (kind) => {
     ]);
 
     await expect(changeStatus(test.db, other, study.id, "launch")).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect(await test.db.maskImage.count({ where: { studyId: study.id } })).toBe(0);
     expect((await changeStatus(test.db, owner, study.id, "launch")).status).toBe(StudyStatus.LIVE);
+    // The launch made the masks, so no annotator's start has to (under the study's assignment lock).
+    const masks = await test.db.maskImage.findMany({ where: { studyId: study.id }, orderBy: { position: "asc" } });
+    expect(masks.map((mask) => mask.position)).toEqual(Array.from({ length: SMALL.masks.count }, (_, position) => position));
     await expect(updateStudy(test.db, owner, study.id, { config: SMALL })).rejects.toMatchObject({ code: "CONFLICT" });
     await expect(setArms(test.db, owner, study.id, [])).rejects.toMatchObject({ code: "CONFLICT" });
     expect((await updateStudy(test.db, owner, study.id, { instructions: "Look closely." })).instructions).toBe("Look closely.");
