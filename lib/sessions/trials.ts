@@ -56,7 +56,7 @@ async function untilWritten<T>(attempt: () => Promise<T | undefined>): Promise<T
   throw new ApiError("CONFLICT", "This session is being changed by another request. Try again.");
 }
 
-/** Masks never change once a study has them (made at its first start, under the study lock). */
+/** Masks never change once a study has them (made at launch; lib/studies/design.ts). */
 const studyMasks = new Map<string, { id: string }[]>();
 
 async function masksOf(sql: Sql, studyId: string, count: number): Promise<{ id: string }[]> {
