@@ -13,6 +13,7 @@
  */
 import http from "node:http";
 import { parseArgs } from "node:util";
+import type { RouteHandler } from "@/lib/http/node-web"; // a type only: loads nothing before Next
 
 // `next start` sets it too; Next's types mark it read-only.
 (process.env as Record<string, string | undefined>).NODE_ENV ??= "production";
@@ -40,21 +41,16 @@ const nextTrialRoute = await import("@/app/api/sessions/[id]/next/route");
 const answersRoute = await import("@/app/api/sessions/[id]/answers/route");
 const stimulusRoute = await import("@/app/api/stimuli/[token]/route");
 
-type FastRoute = {
-  method: string;
-  path: RegExp;
-  handler: (request: import("next/server").NextRequest, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
-  params: (match: RegExpExecArray) => Record<string, string>;
-};
+type FastRoute = { method: string; path: RegExp; param: string; handler: RouteHandler<Record<string, string>> };
 
 /** The fast path: each entry is an app/api route handler, under the path Next serves it at. */
 const FAST_ROUTES: FastRoute[] = [
-  { method: "POST", path: /^\/api\/sessions\/([^/]+)\/next$/, handler: nextTrialRoute.POST as FastRoute["handler"], params: (m) => ({ id: m[1]! }) },
-  { method: "POST", path: /^\/api\/sessions\/([^/]+)\/answers$/, handler: answersRoute.POST as FastRoute["handler"], params: (m) => ({ id: m[1]! }) },
-  { method: "GET", path: /^\/api\/stimuli\/([^/]+)$/, handler: stimulusRoute.GET as FastRoute["handler"], params: (m) => ({ token: m[1]! }) },
+  { method: "POST", path: /^\/api\/sessions\/([^/]+)\/next$/, param: "id", handler: nextTrialRoute.POST as FastRoute["handler"] },
+  { method: "POST", path: /^\/api\/sessions\/([^/]+)\/answers$/, param: "id", handler: answersRoute.POST as FastRoute["handler"] },
+  { method: "GET", path: /^\/api\/stimuli\/([^/]+)$/, param: "token", handler: stimulusRoute.GET as FastRoute["handler"] },
 ];
 
-/** The route and its params (percent-decoded, as Next decodes them), or null for Next to serve. */
+/** The route and its param (percent-decoded, as Next decodes it), or null for Next to serve. */
 function fastRouteFor(method: string | undefined, url: string): { route: FastRoute; params: Record<string, string> } | null {
   const pathname = url.split("?", 1)[0]!;
   for (const route of FAST_ROUTES) {
@@ -62,7 +58,7 @@ function fastRouteFor(method: string | undefined, url: string): { route: FastRou
     const match = route.path.exec(pathname);
     if (!match) continue;
     try {
-      return { route, params: Object.fromEntries(Object.entries(route.params(match)).map(([key, value]) => [key, decodeURIComponent(value)])) };
+      return { route, params: { [route.param]: decodeURIComponent(match[1]!) } };
     } catch {
       return null; // malformed percent-encoding: Next answers it as it always has
     }

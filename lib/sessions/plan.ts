@@ -29,8 +29,12 @@ export function parsePlanSlice(value: { blocks: unknown; total: unknown; planned
   return {
     blocks: blocksSchema.parse(value.blocks),
     total: z.number().int().min(0).parse(value.total),
-    planned: value.planned === null || value.planned === undefined ? null : plannedTrialSchema.parse(value.planned),
+    planned: value.planned === null || value.planned === undefined ? null : parsePlannedTrial(value.planned),
   };
+}
+
+export function parsePlannedTrial(value: unknown): PlannedTrial {
+  return plannedTrialSchema.parse(value);
 }
 
 /** The blocks one evaluator does: qualification first when required, then the protocol's blocks. */

@@ -54,11 +54,13 @@ const SESSION_COLUMNS = `s.id, s."studyId", s."participantId", s."armId", s.seed
   st.config, st.feedback, st."realImageSetId", st."qualificationDomain",
   s.plan->'blocks' AS blocks, jsonb_array_length(s.plan->'trials') AS total`;
 
-const TRIAL_COLUMNS = (alias: string, prefix: string) =>
-  ["id", "index", "label::text", "answer::text", "correct", '"presentedFrames"', '"requestedMs"', '"requestedFrames"', "flags", '"stimulusToken"']
-    .map((column) => `${alias}.${column} AS "${prefix}${column.replace(/::text$/, "").replaceAll('"', "")}"`)
-    .concat([`${alias}."answeredAt" IS NOT NULL AS "${prefix}answered"`, `${alias}."tokenExpiresAt" > $2::timestamp AS "${prefix}tokenValid"`])
-    .join(", ");
+/** The joined trial `t`'s columns, each named with `prefix` (its row shares the session's). */
+function trialColumns(prefix: string): string {
+  return `t.id AS "${prefix}id", t.index AS "${prefix}index", t.label::text AS "${prefix}label", t.answer::text AS "${prefix}answer",
+          t.correct AS "${prefix}correct", t."presentedFrames" AS "${prefix}presentedFrames", t."requestedMs" AS "${prefix}requestedMs",
+          t."requestedFrames" AS "${prefix}requestedFrames", t.flags AS "${prefix}flags", t."stimulusToken" AS "${prefix}stimulusToken",
+          t."answeredAt" IS NOT NULL AS "${prefix}answered", t."tokenExpiresAt" > $2::timestamp AS "${prefix}tokenValid"`;
+}
 
 const TRIAL_KEYS = ["id", "index", "label", "answer", "correct", "presentedFrames", "requestedMs", "requestedFrames", "flags", "stimulusToken", "answered", "tokenValid"] as const;
 
@@ -78,7 +80,7 @@ export async function readForNext(sql: Sql, sessionId: string, now: Date): Promi
             s.plan->'trials'->s."nextTrialIndex" AS planned,
             s."staircaseState"->(s.plan->'trials'->s."nextTrialIndex"->>'block') AS staircase,
             s.plan->'trials'->(s."nextTrialIndex" - 1) AS "pendingPlanned",
-            ${TRIAL_COLUMNS("t", "pending_")}
+            ${trialColumns("pending_")}
        FROM "EvaluationSession" s JOIN "Study" st ON st.id = s."studyId"
        LEFT JOIN "Trial" t ON t."sessionId" = s.id AND t.index = s."nextTrialIndex" - 1 AND t."answeredAt" IS NULL
       WHERE s.id = $1`,
@@ -94,7 +96,7 @@ export async function readForAnswer(sql: Sql, sessionId: string, index: number, 
     `SELECT ${SESSION_COLUMNS},
             s.plan->'trials'->$3::int AS planned,
             s."staircaseState"->(s.plan->'trials'->$3::int->>'block') AS staircase,
-            ${TRIAL_COLUMNS("t", "trial_")}
+            ${trialColumns("trial_")}
        FROM "EvaluationSession" s JOIN "Study" st ON st.id = s."studyId"
        LEFT JOIN "Trial" t ON t."sessionId" = s.id AND t.index = $3::int
       WHERE s.id = $1`,

@@ -10,7 +10,7 @@ import {
   type StaircaseState,
 } from "@/lib/hype";
 import { SessionStatus, sqlOf, type Db, type Sql } from "@/lib/db";
-import { parsePlan, parsePlanSlice, type PlanSlice, type PlannedTrial } from "@/lib/sessions/plan";
+import { parsePlan, parsePlannedTrial, parsePlanSlice, type PlanSlice, type PlannedTrial } from "@/lib/sessions/plan";
 import { needsRerun, planRerun, REPLACED_FLAG, rerunAllowed } from "@/lib/sessions/rerun";
 import { maskToken, newStimulusToken, STIMULUS_TOKEN_TTL_MS } from "@/lib/sessions/tokens";
 import * as store from "@/lib/sessions/trial-sql";
@@ -119,8 +119,7 @@ export async function nextTrial(db: Db, input: { sessionId: string; participantI
         pending.stimulusToken = newStimulusToken();
         await store.renewToken(sql, pending.id, pending.stimulusToken, new Date(now.getTime() + STIMULUS_TOKEN_TTL_MS));
       }
-      const pendingPlanned = parsePlanSlice({ ...session, planned: found!.pendingPlanned }).planned!;
-      return { trial: await specFor(sql, read, pendingPlanned, pending, input.secret, now.getTime()) };
+      return { trial: await specFor(sql, read, parsePlannedTrial(found!.pendingPlanned), pending, input.secret, now.getTime()) };
     }
 
     const index = session.nextTrialIndex;
